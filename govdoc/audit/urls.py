@@ -1,0 +1,8 @@
+from django.urls import path
+
+from govdoc.audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("journal/", views.journal, name="journal"),
+]

@@ -1,0 +1,164 @@
+"""Writes to document metadata, types and files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from govdoc.audit.services import audit_record
+from govdoc.core.errors import Conflict, ValidationFailed
+from govdoc.core.text import fold
+from govdoc.documents.models import Document, DocumentFile, DocumentType, MetadataVersion
+from govdoc.documents.storage import Upload, check_upload, store_bytes
+from govdoc.organizations.access import has_role
+from govdoc.organizations.roles import Role
+
+
+def search_text_for(document: Document) -> str:
+    parts = [
+        document.code_number,
+        document.code_notation,
+        document.code,
+        document.issuer_name,
+        document.subject,
+        document.signer_name,
+    ]
+    return fold(" ".join(p for p in parts if p))
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def document_apply_changes(
+    *,
+    document: Document,
+    changes: dict[str, Any],
+    expected_version: int,
+    actor: Any,
+    reason: str = "",
+    also_changed: dict[str, list[Any]] | None = None,
+) -> dict[str, list[Any]]:
+    """Apply metadata changes with a compare-and-set on `version`, keep the old and new values.
+
+    `also_changed` carries changes of the caller's own record (e.g. the registration) so that
+    they are versioned with the document. Call inside a transaction. Returns the diff
+    (field → [old, new]); empty if nothing changed.
+    """
+    diff: dict[str, list[Any]] = dict(also_changed or {})
+    changed_fields: list[str] = []
+    for field, new in changes.items():
+        old = getattr(document, field)
+        if old != new:
+            diff[field] = [_json_value(old), _json_value(new)]
+            setattr(document, field, new)
+            changed_fields.append(field)
+    if not diff:
+        return diff
+    document.search_text = search_text_for(document)
+    new_version = expected_version + 1
+    updates = {
+        Document._meta.get_field(f).attname: getattr(document, Document._meta.get_field(f).attname)
+        for f in changed_fields
+    }
+    updated = Document.objects.filter(pk=document.pk, version=expected_version).update(
+        **updates,
+        search_text=document.search_text,
+        version=new_version,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise Conflict(
+            "Văn bản đã được người khác sửa trong lúc bạn đang sửa. "
+            "Vui lòng tải lại trang để xem thông tin mới nhất rồi sửa lại."
+        )
+    document.version = new_version
+    MetadataVersion.objects.create(
+        document=document,
+        version=new_version,
+        changed_at=timezone.now(),
+        changed_by=actor,
+        changes=diff,
+        reason=reason[:500],
+    )
+    return diff
+
+
+def files_check(*, main: Upload | None, attachments: list[Upload], required_main: bool) -> None:
+    """Check every file before anything is stored (a bad attachment stores nothing)."""
+    if main is None:
+        if required_main:
+            raise ValidationFailed(
+                "Phải có tệp văn bản chính.", fields={"main_file": "Vui lòng chọn tệp văn bản."}
+            )
+    else:
+        check_upload(main, field="main_file")
+    for upload in attachments:
+        check_upload(upload, field="attachments")
+
+
+def files_attach(
+    *, document: Document, main: Upload | None, attachments: list[Upload], actor: Any
+) -> list[DocumentFile]:
+    """Store checked files and link them to the document, main file first."""
+    created: list[DocumentFile] = []
+    start = document.files.count()
+    items = ([("MAIN", main)] if main else []) + [("ATTACHMENT", a) for a in attachments]
+    for offset, (role, upload) in enumerate(items):
+        kind = check_upload(upload, field="main_file" if role == "MAIN" else "attachments")
+        stored = store_bytes(data=upload.data, kind=kind)
+        created.append(
+            DocumentFile.objects.create(
+                document=document,
+                stored=stored,
+                role=role,
+                name=upload.name[:255],
+                position=start + offset,
+                added_by=actor,
+            )
+        )
+    return created
+
+
+def document_type_save(
+    *,
+    actor: Any,
+    agency_id: int | None,
+    name: str,
+    abbreviation: str,
+    is_legal: bool = False,
+    is_active: bool = True,
+    instance: DocumentType | None = None,
+) -> DocumentType:
+    """Create or change a document type (administrators extend NĐ 30's list)."""
+    if not has_role(actor, agency_id, Role.ADMIN):
+        raise ValidationFailed("Chỉ quản trị hệ thống được sửa danh mục loại văn bản.")
+    name = " ".join(name.split())
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Vui lòng nhập tên loại văn bản."
+    elif DocumentType.objects.filter(name__iexact=name).exclude(
+        pk=instance.pk if instance else None
+    ).exists():
+        errors["name"] = "Loại văn bản này đã có."
+    if len(abbreviation.strip()) > 10:
+        errors["abbreviation"] = "Chữ viết tắt tối đa 10 ký tự."
+    if errors:
+        raise ValidationFailed("Thông tin loại văn bản chưa hợp lệ.", fields=errors)
+    with transaction.atomic():
+        doc_type = instance or DocumentType()
+        action = "doctype.update" if instance else "doctype.create"
+        doc_type.name = name
+        doc_type.abbreviation = abbreviation.strip()
+        doc_type.is_legal = is_legal
+        doc_type.is_active = is_active
+        doc_type.save()
+        audit_record(actor=actor, action=action, target=doc_type, agency_id=agency_id)
+    return doc_type

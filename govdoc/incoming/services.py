@@ -1,0 +1,245 @@
+"""Registration of incoming documents, edits of their metadata, annulment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from govdoc.audit.services import audit_record
+from govdoc.core.errors import Conflict, DuplicateSuspected, InvalidTransition, ValidationFailed
+from govdoc.documents.models import Direction, Document
+from govdoc.documents.services import (
+    document_apply_changes,
+    files_attach,
+    files_check,
+    search_text_for,
+)
+from govdoc.incoming.duplicates import find_duplicate
+from govdoc.incoming.inputs import IncomingInput
+from govdoc.incoming.models import IncomingDocument, IncomingHistory
+from govdoc.incoming.validation import check_incoming
+from govdoc.incoming.workflow import EDITABLE_STATUSES, Status, next_status
+from govdoc.organizations.access import has_role
+from govdoc.organizations.models import Agency
+from govdoc.organizations.roles import Role
+from govdoc.registers.models import BookKind
+from govdoc.registers.services import book_for, entry_annul, entry_set_target, number_allocate
+
+REGISTRAR_ROLES = (Role.CLERK,)
+
+
+def _require_clerk(actor: Any, agency: Agency) -> None:
+    if not has_role(actor, agency.pk, *REGISTRAR_ROLES):
+        raise ValidationFailed("Chỉ văn thư của cơ quan được đăng ký văn bản đến.")
+
+
+def _history(
+    incoming: IncomingDocument,
+    *,
+    actor: Any,
+    action: str,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
+    IncomingHistory.objects.create(
+        incoming=incoming,
+        at=timezone.now(),
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note[:1000],
+        data=data or {},
+    )
+
+
+def incoming_register(*, agency: Agency, data: IncomingInput, actor: Any) -> IncomingDocument:
+    """Register an incoming document: check everything, then in one transaction take the
+    arrival number, write the metadata, files, history and audit event."""
+    _require_clerk(actor, agency)
+    checked = check_incoming(data, agency=agency)
+    files_check(main=data.main_file, attachments=list(data.attachments), required_main=True)
+    duplicate = find_duplicate(data, agency=agency, issuer_name=checked.issuer_name)
+    reason = " ".join(data.duplicate_reason.split())
+    if duplicate is not None and not reason:
+        raise DuplicateSuspected(
+            f"Văn bản có thể trùng với văn bản đến số {duplicate.display_arrival_number}"
+            f"/{duplicate.arrival_year} ({duplicate.document.code or 'không số'} — "
+            f"{duplicate.document.issuer_name}). Nếu vẫn cần đăng ký, hãy ghi lý do.",
+            fields={"duplicate_reason": "Văn bản có thể trùng: ghi lý do để vẫn đăng ký."},
+        )
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    book = book_for(agency=agency, year=year, kind=BookKind.INCOMING)
+    with transaction.atomic():
+        document = Document(
+            agency=agency,
+            direction=Direction.INCOMING,
+            document_type=checked.document_type,
+            code_number=data.code_number.strip(),
+            code_notation=data.code_notation.strip(),
+            issued_date=data.issued_date,
+            issuer=checked.issuer,
+            issuer_name=checked.issuer_name,
+            subject=" ".join(data.subject.split()),
+            language=data.language or "Tiếng Việt",
+            page_count=data.page_count,
+            signer_name=data.signer_name.strip(),
+            signer_position=data.signer_position.strip(),
+            priority=data.priority,
+            due_date=data.due_date,
+            document_identifier=data.document_identifier.strip(),
+        )
+        document.search_text = search_text_for(document)
+        document.save()
+        entry = number_allocate(
+            book=book,
+            actor=actor,
+            target_type="incoming.incomingdocument",
+            label=document.subject,
+        )
+        incoming = IncomingDocument.objects.create(
+            document=document,
+            agency=agency,
+            register_entry=entry,
+            arrival_number=entry.number,
+            arrival_year=year,
+            arrival_date=now,
+            medium=data.medium,
+            status=Status.REGISTERED,
+            receiving_unit=checked.receiving_unit,
+            receiving_person=checked.receiving_person,
+            to_places=data.to_places.strip(),
+            notes=data.notes.strip(),
+            duplicate_of=duplicate if reason else None,
+            duplicate_reason=reason if duplicate is not None else "",
+            registered_by=actor,
+        )
+        entry_set_target(entry=entry, target_id=str(incoming.pk))
+        files_attach(
+            document=document, main=data.main_file, attachments=list(data.attachments), actor=actor
+        )
+        _history(
+            incoming,
+            actor=actor,
+            action="register",
+            to_status=Status.REGISTERED,
+            data={"arrival_number": entry.number},
+            note=f"Lý do đăng ký dù có thể trùng: {reason}" if duplicate is not None else "",
+        )
+        audit_record(
+            actor=actor,
+            action="incoming.register",
+            target=incoming,
+            agency_id=agency.pk,
+            data={
+                "arrival_number": entry.number,
+                "year": year,
+                "duplicate_of": duplicate.pk if duplicate is not None else None,
+            },
+        )
+    return incoming
+
+
+def incoming_update(
+    *,
+    incoming: IncomingDocument,
+    data: IncomingInput,
+    expected_version: int,
+    actor: Any,
+    reason: str = "",
+) -> IncomingDocument:
+    """Edit registered metadata: versioned (old and new values), refused if someone else
+    changed the document since `expected_version` was read."""
+    _require_clerk(actor, incoming.agency)
+    if incoming.status not in EDITABLE_STATUSES:
+        raise Conflict("Văn bản đã hủy đăng ký, không sửa được thông tin.")
+    checked = check_incoming(data, agency=incoming.agency)
+    document_changes: dict[str, Any] = {
+        "document_type": checked.document_type,
+        "issuer": checked.issuer,
+        "issuer_name": checked.issuer_name,
+        "code_number": data.code_number.strip(),
+        "code_notation": data.code_notation.strip(),
+        "issued_date": data.issued_date,
+        "subject": " ".join(data.subject.split()),
+        "signer_name": data.signer_name.strip(),
+        "signer_position": data.signer_position.strip(),
+        "priority": data.priority,
+        "page_count": data.page_count,
+        "due_date": data.due_date,
+        "document_identifier": data.document_identifier.strip(),
+    }
+    registration_changes: dict[str, Any] = {
+        "receiving_unit": checked.receiving_unit,
+        "receiving_person": checked.receiving_person,
+        "to_places": data.to_places.strip(),
+        "notes": data.notes.strip(),
+        "medium": data.medium,
+    }
+    changed = {k: v for k, v in registration_changes.items() if getattr(incoming, k) != v}
+    with transaction.atomic():
+        diff = document_apply_changes(
+            document=incoming.document,
+            changes=document_changes,
+            expected_version=expected_version,
+            actor=actor,
+            reason=reason,
+            also_changed={
+                k: [getattr(getattr(incoming, k), "pk", getattr(incoming, k)), getattr(v, "pk", v)]
+                for k, v in changed.items()
+            },
+        )
+        if not diff:
+            return incoming
+        for key, value in changed.items():
+            setattr(incoming, key, value)
+        if changed:
+            incoming.save(update_fields=list(changed))
+        _history(incoming, actor=actor, action="update", note=reason, data={"changes": diff})
+        audit_record(
+            actor=actor,
+            action="incoming.update",
+            target=incoming,
+            agency_id=incoming.agency_id,
+            data={"changes": diff, "version": incoming.document.version},
+        )
+    return incoming
+
+
+def incoming_annul(*, incoming: IncomingDocument, reason: str, actor: Any) -> IncomingDocument:
+    """Annul a mistaken registration: the arrival number stays used, with the reason."""
+    _require_clerk(actor, incoming.agency)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationFailed(
+            "Phải ghi lý do hủy đăng ký.", fields={"reason": "Vui lòng nhập lý do hủy."}
+        )
+    target = next_status(incoming.status, "annul")
+    if target is None:
+        raise InvalidTransition("Văn bản này không thể hủy đăng ký ở trạng thái hiện tại.")
+    with transaction.atomic():
+        updated = IncomingDocument.objects.filter(pk=incoming.pk, status=incoming.status).update(
+            status=target
+        )
+        if not updated:
+            raise Conflict("Trạng thái văn bản vừa thay đổi, vui lòng tải lại trang.")
+        previous = incoming.status
+        incoming.status = target
+        entry_annul(entry=incoming.register_entry, reason=reason, actor=actor)
+        _history(
+            incoming, actor=actor, action="annul", from_status=previous, to_status=target,
+            note=reason,
+        )
+        audit_record(
+            actor=actor,
+            action="incoming.annul",
+            target=incoming,
+            agency_id=incoming.agency_id,
+            data={"reason": reason, "arrival_number": incoming.arrival_number},
+        )
+    return incoming

@@ -1,0 +1,253 @@
+"""Screens of incoming documents: the list, the registration form, the document page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from govdoc.audit.services import audit_record
+from govdoc.core.errors import DomainError, DuplicateSuspected, NotFound
+from govdoc.documents.models import DocumentFile, MetadataVersion
+from govdoc.documents.storage import stream_stored
+from govdoc.incoming.access import can_register, incoming_for
+from govdoc.incoming.forms import AnnulForm, EditForm, FilterForm, RegisterForm, to_upload
+from govdoc.incoming.selectors import IncomingFilters, incoming_list
+from govdoc.incoming.services import incoming_annul, incoming_register, incoming_update
+from govdoc.incoming.workflow import allowed_actions
+from govdoc.organizations.models import Agency
+
+FIELD_ALIASES = {"main_file": "main_file", "attachments": "attachments"}
+
+
+def _agency(request: HttpRequest) -> Agency:
+    agency = getattr(request.user, "agency", None)
+    if agency is None:
+        raise Http404("Tài khoản chưa thuộc cơ quan nào.")
+    return agency
+
+
+def _apply_errors(form: Any, error: DomainError) -> None:
+    """Show a service's refusal on the form: per field where it names one."""
+    placed = False
+    for field, message in error.fields.items():
+        if field in form.fields:
+            form.add_error(field, message)
+            placed = True
+    if not placed or not error.fields:
+        form.add_error(None, error.message)
+    elif error.message:
+        form.add_error(None, error.message)
+
+
+@login_required
+def incoming_list_view(request: HttpRequest) -> HttpResponse:
+    agency_id = getattr(request.user, "agency_id", None)
+    form = FilterForm(request.GET or None, agency_id=agency_id)
+    cleaned: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = IncomingFilters(
+        date_from=cleaned.get("date_from"),
+        date_to=cleaned.get("date_to"),
+        document_type_id=cleaned["document_type"].pk if cleaned.get("document_type") else None,
+        issuer=cleaned.get("issuer") or "",
+        priority=cleaned.get("priority"),
+        status=cleaned.get("status") or "",
+        unit_id=cleaned["unit"].pk if cleaned.get("unit") else None,
+        q=cleaned.get("q") or "",
+        sort=cleaned.get("sort") or "-arrival",
+    )
+    per_page = cleaned.get("per_page") or 25
+    paginator = Paginator(incoming_list(actor=request.user, agency_id=agency_id, filters=filters), per_page)
+    page = paginator.get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(
+        request,
+        "incoming/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": page.object_list,
+            "query": query.urlencode(),
+            "can_register": can_register(request.user, agency_id),
+        },
+    )
+
+
+@login_required
+def register_view(request: HttpRequest) -> HttpResponse:
+    agency = _agency(request)
+    if not can_register(request.user, agency.pk):
+        raise Http404()
+    duplicate_warning = False
+    if request.method == "POST":
+        form = RegisterForm(request.POST, request.FILES, agency=agency)
+        if form.is_valid():
+            main = to_upload(form.cleaned_data.get("main_file"))
+            attachments = tuple(
+                u for u in (to_upload(f) for f in form.cleaned_data.get("attachments") or []) if u
+            )
+            try:
+                incoming = incoming_register(
+                    agency=agency, data=form.to_input(main=main, attachments=attachments),
+                    actor=request.user,
+                )
+            except DuplicateSuspected as error:
+                duplicate_warning = True
+                _apply_errors(form, error)
+            except DomainError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Đã vào sổ văn bản đến, số đến {incoming.display_arrival_number}.",
+                )
+                if "save_and_new" in request.POST:
+                    return redirect("incoming:register")
+                return redirect("incoming:detail", pk=incoming.pk)
+    else:
+        form = RegisterForm(agency=agency)
+    return render(
+        request,
+        "incoming/form.html",
+        {"form": form, "creating": True, "duplicate_warning": duplicate_warning},
+    )
+
+
+@login_required
+def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        incoming = incoming_for(request.user, pk)
+    except NotFound:
+        raise Http404() from None
+    with transaction.atomic():
+        audit_record(
+            actor=request.user, action="incoming.view", target=incoming,
+            agency_id=incoming.agency_id,
+        )
+    document = incoming.document
+    files = list(DocumentFile.objects.filter(document=document).select_related("stored"))
+    main_pdf = next((f for f in files if f.role == "MAIN" and f.stored.kind == "pdf"), None)
+    return render(
+        request,
+        "incoming/detail.html",
+        {
+            "incoming": incoming,
+            "document": document,
+            "files": files,
+            "main_pdf": main_pdf,
+            "history": incoming.history.select_related("actor").order_by("at", "id"),
+            "versions": MetadataVersion.objects.filter(document=document)
+            .select_related("changed_by")
+            .order_by("version"),
+            "can_edit": can_register(request.user, incoming.agency_id),
+            "actions": allowed_actions(incoming.status),
+            "annul_form": AnnulForm(),
+        },
+    )
+
+
+@login_required
+def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        incoming = incoming_for(request.user, pk, action="update")
+    except NotFound:
+        raise Http404() from None
+    agency = incoming.agency
+    document = incoming.document
+    if request.method == "POST":
+        form = EditForm(request.POST, agency=agency)
+        if form.is_valid():
+            try:
+                incoming_update(
+                    incoming=incoming,
+                    data=form.to_input(),
+                    expected_version=form.cleaned_data["version"],
+                    actor=request.user,
+                    reason=form.cleaned_data.get("reason") or "",
+                )
+            except DomainError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, "Đã lưu thông tin văn bản.")
+                return redirect("incoming:detail", pk=incoming.pk)
+    else:
+        form = EditForm(
+            agency=agency,
+            initial={
+                "medium": incoming.medium,
+                "document_type": document.document_type_id,
+                "issuer": document.issuer_id,
+                "issuer_name": "" if document.issuer_id else document.issuer_name,
+                "code_number": document.code_number,
+                "code_notation": document.code_notation,
+                "issued_date": document.issued_date,
+                "subject": document.subject,
+                "signer_name": document.signer_name,
+                "signer_position": document.signer_position,
+                "priority": document.priority,
+                "page_count": document.page_count,
+                "due_date": document.due_date,
+                "receiving_unit": incoming.receiving_unit_id,
+                "receiving_person": incoming.receiving_person_id,
+                "to_places": incoming.to_places,
+                "notes": incoming.notes,
+                "document_identifier": document.document_identifier,
+                "version": document.version,
+            },
+        )
+    return render(request, "incoming/form.html", {"form": form, "creating": False, "incoming": incoming})
+
+
+@login_required
+@require_POST
+def annul_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        incoming = incoming_for(request.user, pk, action="annul")
+    except NotFound:
+        raise Http404() from None
+    form = AnnulForm(request.POST)
+    reason = form.data.get("reason", "")
+    try:
+        incoming_annul(incoming=incoming, reason=str(reason), actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.fields.get("reason") or error.message)
+    else:
+        messages.success(request, "Đã hủy đăng ký. Số đến vẫn được giữ trong sổ cùng lý do hủy.")
+    return redirect("incoming:detail", pk=pk)
+
+
+@login_required
+def file_view(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    try:
+        incoming = incoming_for(request.user, pk)
+    except NotFound:
+        raise Http404() from None
+    item = get_object_or_404(
+        DocumentFile.objects.select_related("stored"), pk=file_pk, document_id=incoming.document_id
+    )
+    download = request.GET.get("tai") == "1" or item.stored.kind != "pdf"
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action="file.download" if download else "file.view",
+            target=item,
+            target_label=f"{item.name} — {incoming}",
+            agency_id=incoming.agency_id,
+            data={"sha256": item.stored.sha256},
+        )
+    response = FileResponse(
+        stream_stored(item.stored),
+        content_type=item.stored.content_type,
+        as_attachment=download,
+        filename=item.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response

@@ -1,0 +1,99 @@
+"""Who may do what, by role in an agency. Delegations in force count as the delegator's
+leader roles for the delegate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from govdoc.core.errors import NotFound
+from govdoc.organizations.models import Agency, Delegation, RoleAssignment, User
+from govdoc.organizations.roles import Role
+
+LEADER_ROLES = frozenset({Role.AGENCY_LEADER, Role.UNIT_LEADER})
+
+
+def _delegations_in_force(user: Any) -> QuerySet[Delegation]:
+    today = timezone.localdate()
+    return Delegation.objects.filter(
+        delegate=user, starts_on__lte=today, ends_on__gte=today, revoked_at__isnull=True
+    )
+
+
+def roles_in(user: Any, agency_id: int | None) -> frozenset[str]:
+    """The roles a person holds in an agency (superusers administer every agency)."""
+    if not getattr(user, "is_authenticated", False) or agency_id is None:
+        return frozenset()
+    cache: dict[int, frozenset[str]] = user.__dict__.setdefault("_govdoc_roles", {})
+    if agency_id in cache:
+        return cache[agency_id]
+    own = set(
+        RoleAssignment.objects.filter(user=user, agency_id=agency_id).values_list(
+            "role", flat=True
+        )
+    )
+    delegators = _delegations_in_force(user).filter(agency_id=agency_id).values("delegator")
+    own.update(
+        RoleAssignment.objects.filter(
+            user__in=delegators, agency_id=agency_id, role__in=list(LEADER_ROLES)
+        ).values_list("role", flat=True)
+    )
+    if user.is_superuser:
+        own.add(Role.ADMIN)
+    result = frozenset(own)
+    cache[agency_id] = result
+    return result
+
+
+def has_role(user: Any, agency_id: int | None, *roles: str) -> bool:
+    return bool(roles_in(user, agency_id) & set(roles))
+
+
+def led_unit_ids(user: Any, agency_id: int) -> list[int]:
+    """Units the person leads in the agency, directly or by delegation."""
+    delegators = _delegations_in_force(user).filter(agency_id=agency_id).values("delegator")
+    return list(
+        RoleAssignment.objects.filter(
+            Q(user=user) | Q(user__in=delegators),
+            agency_id=agency_id,
+            role=Role.UNIT_LEADER,
+            unit__isnull=False,
+        ).values_list("unit_id", flat=True)
+    )
+
+
+def home_agency(user: Any) -> Agency | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    agency: Agency | None = user.agency
+    return agency
+
+
+def administered_agencies(user: Any) -> QuerySet[Agency]:
+    if not getattr(user, "is_authenticated", False):
+        return Agency.objects.none()
+    if user.is_superuser:
+        return Agency.objects.all()
+    ids = RoleAssignment.objects.filter(user=user, role=Role.ADMIN).values("agency_id")
+    return Agency.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids))
+
+
+def agency_for_admin(user: Any, agency_id: int) -> Agency:
+    try:
+        return administered_agencies(user).get(pk=agency_id)
+    except Agency.DoesNotExist:
+        raise NotFound() from None
+
+
+def is_any_admin(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(
+        user.is_superuser or RoleAssignment.objects.filter(user=user, role=Role.ADMIN).exists()
+    )
+
+
+def people_of(agency: Agency) -> QuerySet[User]:
+    return User.objects.filter(agency=agency, is_active=True).order_by("full_name")

@@ -1,0 +1,168 @@
+"""Register books and gapless numbering.
+
+`number_allocate` must run inside the caller's transaction: the number, the entry and the
+record that uses it commit together or not at all, so no number is skipped or given twice.
+PostgreSQL: the book row is locked with SELECT … FOR UPDATE. SQLite: transactions begin
+IMMEDIATE (settings), so the writer already holds the database write lock.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from govdoc.audit.services import audit_record
+from govdoc.core.errors import Conflict, ValidationFailed
+from govdoc.organizations.access import has_role
+from govdoc.organizations.models import Agency
+from govdoc.organizations.roles import Role
+from govdoc.registers.models import BookKind, RegisterBook, RegisterEntry
+from govdoc.registers.numbering import format_number
+
+DEFAULT_NAMES: dict[str, str] = {
+    BookKind.INCOMING: "Sổ đăng ký văn bản đến",
+    BookKind.OUTGOING: "Sổ đăng ký văn bản đi",
+    BookKind.LEGAL: "Sổ đăng ký văn bản quy phạm pháp luật",
+    BookKind.COPY: "Sổ đăng ký bản sao văn bản",
+}
+
+
+def _require_admin(actor: Any, agency: Agency) -> None:
+    if not has_role(actor, agency.pk, Role.ADMIN):
+        raise ValidationFailed("Chỉ quản trị hệ thống của cơ quan được quản lý sổ văn bản.")
+
+
+def book_create(
+    *, agency: Agency, year: int, kind: str, series: str = "", name: str = "", actor: Any
+) -> RegisterBook:
+    _require_admin(actor, agency)
+    errors: dict[str, str] = {}
+    if kind not in BookKind.values:
+        errors["kind"] = "Loại sổ không hợp lệ."
+    if not 2000 <= year <= 2100:
+        errors["year"] = "Năm không hợp lệ."
+    series = series.strip().upper()
+    if kind == BookKind.LEGAL and not series:
+        errors["series"] = "Sổ văn bản quy phạm pháp luật phải ghi loại văn bản (ví dụ TT, NĐ)."
+    if kind != BookKind.LEGAL:
+        series = ""
+    if errors:
+        raise ValidationFailed("Thông tin sổ chưa hợp lệ.", fields=errors)
+    if RegisterBook.objects.filter(agency=agency, year=year, kind=kind, series=series).exists():
+        raise Conflict(
+            "Sổ này đã có cho cơ quan trong năm.", fields={"kind": "Sổ đã tồn tại trong năm."}
+        )
+    label = name.strip() or DEFAULT_NAMES[kind] + (f" ({series})" if series else "")
+    with transaction.atomic():
+        book = RegisterBook.objects.create(
+            agency=agency, year=year, kind=kind, series=series, name=label
+        )
+        audit_record(actor=actor, action="register.create", target=book, agency_id=agency.pk)
+    return book
+
+
+def book_update(
+    *, book: RegisterBook, name: str | None = None, is_closed: bool | None = None, actor: Any
+) -> RegisterBook:
+    _require_admin(actor, book.agency)
+    with transaction.atomic():
+        locked = RegisterBook.objects.select_for_update().get(pk=book.pk)
+        changes: dict[str, list[Any]] = {}
+        if name is not None and name.strip() and name.strip() != locked.name:
+            changes["name"] = [locked.name, name.strip()]
+            locked.name = name.strip()
+        if is_closed is not None and is_closed != locked.is_closed:
+            changes["is_closed"] = [locked.is_closed, is_closed]
+            locked.is_closed = is_closed
+        if changes:
+            locked.save(update_fields=["name", "is_closed", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="register.update",
+                target=locked,
+                agency_id=locked.agency_id,
+                data={"changes": changes},
+            )
+    return locked
+
+
+def book_for(*, agency: Agency, year: int, kind: str, series: str = "") -> RegisterBook:
+    """The agency's book of this kind and year, opened on first use (a new year starts at 1)."""
+    series = series.upper() if kind == BookKind.LEGAL else ""
+    existing = RegisterBook.objects.filter(
+        agency=agency, year=year, kind=kind, series=series
+    ).first()
+    if existing is not None:
+        return existing
+    name = DEFAULT_NAMES[kind] + (f" ({series})" if series else "")
+    try:
+        with transaction.atomic():
+            return RegisterBook.objects.create(
+                agency=agency, year=year, kind=kind, series=series, name=name
+            )
+    except IntegrityError:
+        # Another registration opened the same book at the same moment.
+        return RegisterBook.objects.get(agency=agency, year=year, kind=kind, series=series)
+
+
+def number_allocate(
+    *, book: RegisterBook, actor: Any, target_type: str, target_id: str = "", label: str = ""
+) -> RegisterEntry:
+    """Give the next number of the book. Call inside the transaction that uses it."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("number_allocate must run inside the caller's transaction")
+    locked = RegisterBook.objects.select_for_update().get(pk=book.pk)
+    if locked.is_closed:
+        raise Conflict(f"{locked.name} năm {locked.year} đã khóa, không cấp thêm số.")
+    locked.last_number += 1
+    locked.save(update_fields=["last_number", "updated_at"])
+    entry = RegisterEntry.objects.create(
+        book=locked,
+        number=locked.last_number,
+        given_at=timezone.now(),
+        given_by=actor,
+        target_type=target_type,
+        target_id=target_id,
+        label=label[:500],
+    )
+    audit_record(
+        actor=actor,
+        action="register.number",
+        target=entry,
+        agency_id=locked.agency_id,
+        data={"book": locked.pk, "number": entry.number, "target": f"{target_type}:{target_id}"},
+    )
+    book.last_number = locked.last_number
+    return entry
+
+
+def entry_set_target(*, entry: RegisterEntry, target_id: str) -> None:
+    """Link an entry to the record created with it in the same transaction."""
+    RegisterEntry.objects.filter(pk=entry.pk).update(target_id=target_id)
+    entry.target_id = target_id
+
+
+def entry_annul(*, entry: RegisterEntry, reason: str, actor: Any) -> RegisterEntry:
+    """Annul an entry: its number stays used, with who, when and why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(
+            "Phải ghi lý do hủy số.", fields={"reason": "Vui lòng nhập lý do hủy."}
+        )
+    with transaction.atomic():
+        updated = RegisterEntry.objects.filter(pk=entry.pk, annulled_at__isnull=True).update(
+            annulled_at=timezone.now(), annulled_by=actor, annul_reason=reason[:500]
+        )
+        if not updated:
+            raise Conflict(f"Số {format_number(entry.number)} đã bị hủy trước đó.")
+        entry.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action="register.annul",
+            target=entry,
+            agency_id=entry.book.agency_id,
+            data={"number": entry.number, "reason": reason},
+        )
+    return entry

@@ -1,0 +1,25 @@
+"""Navigation for the signed-in person, by role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from govdoc.organizations.access import is_any_admin, roles_in
+from govdoc.organizations.roles import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    agency_id = getattr(user, "agency_id", None)
+    roles = roles_in(user, agency_id)
+    return {
+        "nav_roles": roles,
+        "nav_role_labels": [Role(r).label for r in sorted(roles)],
+        "nav_is_clerk": Role.CLERK in roles,
+        "nav_is_admin": is_any_admin(user),
+        "nav_agency": getattr(user, "agency", None),
+    }
