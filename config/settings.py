@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
@@ -51,6 +52,9 @@ def sqlite_database(path: Path) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        # Tests use a file, not shared-cache memory: concurrency tests need real locking.
+        # One file per process, so parallel runs do not collide.
+        "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"govdoc-test-{os.getpid()}.sqlite3")},
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
@@ -193,9 +197,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "files")))
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": env("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": {"location": str(MEDIA_ROOT)}
-        if not env("STORAGE_BACKEND")
-        else {},
+        "OPTIONS": {"location": str(MEDIA_ROOT)} if not env("STORAGE_BACKEND") else {},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -109,9 +109,7 @@ class Document(TimeStampedModel):
             models.Index(fields=["document_identifier"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(confidentiality=""), name="document_not_secret"
-            ),
+            models.CheckConstraint(condition=Q(confidentiality=""), name="document_not_secret"),
             models.CheckConstraint(
                 condition=Q(priority__gte=0, priority__lte=4), name="document_priority_valid"
             ),
@@ -148,7 +146,9 @@ class DocumentFile(models.Model):
     name = models.CharField("tên tệp", max_length=255)
     position = models.PositiveSmallIntegerField(default=0)
     added_at = models.DateTimeField(auto_now_add=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["document_id", "position", "id"]
@@ -179,3 +179,6 @@ class MetadataVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "version"], name="metadata_version_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} v{self.version}"

@@ -3,6 +3,8 @@ legal-document types that arrive from other agencies. Administrators extend the 
 
 from __future__ import annotations
 
+from typing import Any
+
 ADMINISTRATIVE_TYPES: list[tuple[str, str]] = [
     ("Công văn", ""),
     ("Nghị quyết (cá biệt)", "NQ"),
@@ -46,3 +48,16 @@ LEGAL_TYPES: list[tuple[str, str]] = [
     ("Thông tư", "TT"),
     ("Thông tư liên tịch", "TTLT"),
 ]
+
+
+def seed_document_types(model: Any) -> None:
+    """Create the listed types that are missing (used by the migration and by tests that run
+    after a database flush)."""
+    for rank, (name, abbreviation) in enumerate(ADMINISTRATIVE_TYPES, start=1):
+        model.objects.get_or_create(
+            name=name, defaults={"abbreviation": abbreviation, "rank": rank}
+        )
+    for rank, (name, abbreviation) in enumerate(LEGAL_TYPES, start=100):
+        model.objects.get_or_create(
+            name=name, defaults={"abbreviation": abbreviation, "rank": rank, "is_legal": True}
+        )

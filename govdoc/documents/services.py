@@ -64,10 +64,8 @@ def document_apply_changes(
         return diff
     document.search_text = search_text_for(document)
     new_version = expected_version + 1
-    updates = {
-        Document._meta.get_field(f).attname: getattr(document, Document._meta.get_field(f).attname)
-        for f in changed_fields
-    }
+    attnames = [Document._meta.get_field(f).attname for f in changed_fields]  # type: ignore[union-attr]
+    updates = {name: getattr(document, name) for name in attnames}
     updated = Document.objects.filter(pk=document.pk, version=expected_version).update(
         **updates,
         search_text=document.search_text,
@@ -144,9 +142,11 @@ def document_type_save(
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = "Vui lòng nhập tên loại văn bản."
-    elif DocumentType.objects.filter(name__iexact=name).exclude(
-        pk=instance.pk if instance else None
-    ).exists():
+    elif (
+        DocumentType.objects.filter(name__iexact=name)
+        .exclude(pk=instance.pk if instance else 0)
+        .exists()
+    ):
         errors["name"] = "Loại văn bản này đã có."
     if len(abbreviation.strip()) > 10:
         errors["abbreviation"] = "Chữ viết tắt tối đa 10 ký tự."

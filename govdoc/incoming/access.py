@@ -45,12 +45,14 @@ def incoming_for(actor: Any, pk: int, *, action: str = "view") -> IncomingDocume
     for "does not exist" and "not allowed")."""
     agency_id = getattr(actor, "agency_id", None)
     queryset = visible_incoming(actor, agency_id)
-    if action in {"update", "annul"}:
-        if not can_register(actor, agency_id):
-            raise NotFound()
+    if action in {"update", "annul"} and not can_register(actor, agency_id):
+        raise NotFound()
     try:
         return queryset.select_related(
-            "document", "document__document_type", "register_entry", "receiving_unit",
+            "document",
+            "document__document_type",
+            "register_entry",
+            "receiving_unit",
             "receiving_person",
         ).get(pk=pk)
     except IncomingDocument.DoesNotExist:

@@ -49,9 +49,9 @@ def find_duplicate(
         if identifier and document.document_identifier == identifier:
             return candidate
         # Issuer names typed by hand may differ in accents, case or spacing.
-        same_issuer = (
-            data.issuer_id is not None and document.issuer_id == data.issuer_id
-        ) or fold(document.issuer_name) == wanted_issuer
+        same_issuer = (data.issuer_id is not None and document.issuer_id == data.issuer_id) or fold(
+            document.issuer_name
+        ) == wanted_issuer
         if same_issuer:
             return candidate
     return None

@@ -25,14 +25,14 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[Any]]:
         if not data:
             return []
         items = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-def to_upload(file: UploadedFile | None) -> Upload | None:
+def to_upload(file: UploadedFile[Any] | None) -> Upload | None:
     if file is None:
         return None
     return Upload(name=file.name or "", data=file.read())
@@ -40,26 +40,38 @@ def to_upload(file: UploadedFile | None) -> Upload | None:
 
 class IncomingForm(StyledFormMixin, forms.Form):
     medium = forms.ChoiceField(
-        label="Hình thức", choices=Medium.choices, initial=Medium.ELECTRONIC,
+        label="Hình thức",
+        choices=Medium.choices,
+        initial=Medium.ELECTRONIC,
         widget=forms.RadioSelect,
     )
     document_type = forms.ModelChoiceField(
-        label="Loại văn bản", queryset=DocumentType.objects.none(), required=False,
+        label="Loại văn bản",
+        queryset=DocumentType.objects.none(),
+        required=False,
         empty_label="— Chọn loại văn bản —",
     )
     issuer = forms.ModelChoiceField(
-        label="Cơ quan ban hành (danh bạ)", queryset=Agency.objects.none(), required=False,
+        label="Cơ quan ban hành (danh bạ)",
+        queryset=Agency.objects.none(),
+        required=False,
         empty_label="— Không có trong danh bạ —",
     )
-    issuer_name = forms.CharField(label="Hoặc nhập tên cơ quan ban hành", required=False, max_length=300)
+    issuer_name = forms.CharField(
+        label="Hoặc nhập tên cơ quan ban hành", required=False, max_length=300
+    )
     code_number = forms.CharField(label="Số", required=False, max_length=50)
     code_notation = forms.CharField(label="Ký hiệu", required=False, max_length=100)
     issued_date = forms.DateField(
-        label="Ngày văn bản", required=False, widget=forms.TextInput(attrs=DATE_ATTRS),
+        label="Ngày văn bản",
+        required=False,
+        widget=forms.TextInput(attrs=DATE_ATTRS),
         error_messages={"invalid": "Ngày không hợp lệ, nhập theo dạng dd/mm/yyyy."},
     )
     subject = forms.CharField(
-        label="Trích yếu", required=False, max_length=2000,
+        label="Trích yếu",
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     signer_name = forms.CharField(label="Người ký", required=False, max_length=200)
@@ -71,11 +83,14 @@ class IncomingForm(StyledFormMixin, forms.Form):
         label="Độ mật", choices=Confidentiality.choices, required=False, initial=""
     )
     page_count = forms.IntegerField(
-        label="Số trang", required=False,
+        label="Số trang",
+        required=False,
         error_messages={"invalid": "Số trang phải là số nguyên."},
     )
     due_date = forms.DateField(
-        label="Hạn giải quyết", required=False, widget=forms.TextInput(attrs=DATE_ATTRS),
+        label="Hạn giải quyết",
+        required=False,
+        widget=forms.TextInput(attrs=DATE_ATTRS),
         error_messages={"invalid": "Ngày không hợp lệ, nhập theo dạng dd/mm/yyyy."},
     )
     receiving_unit = forms.ModelChoiceField(
@@ -84,8 +99,12 @@ class IncomingForm(StyledFormMixin, forms.Form):
     receiving_person = forms.ModelChoiceField(
         label="Người nhận", queryset=User.objects.none(), required=False, empty_label="—"
     )
-    to_places = forms.CharField(label="Nơi nhận (ghi trên văn bản)", required=False, max_length=2000)
-    document_identifier = forms.CharField(label="Mã văn bản (liên thông)", required=False, max_length=200)
+    to_places = forms.CharField(
+        label="Nơi nhận (ghi trên văn bản)", required=False, max_length=2000
+    )
+    document_identifier = forms.CharField(
+        label="Mã văn bản (liên thông)", required=False, max_length=200
+    )
     notes = forms.CharField(
         label="Ghi chú", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -103,7 +122,9 @@ class IncomingForm(StyledFormMixin, forms.Form):
             agency=agency, is_active=True
         ).order_by("full_name")
 
-    def to_input(self, *, main: Upload | None = None, attachments: tuple[Upload, ...] = ()) -> IncomingInput:
+    def to_input(
+        self, *, main: Upload | None = None, attachments: tuple[Upload, ...] = ()
+    ) -> IncomingInput:
         data = self.cleaned_data
         return IncomingInput(
             document_type_id=data["document_type"].pk if data.get("document_type") else None,
@@ -120,7 +141,9 @@ class IncomingForm(StyledFormMixin, forms.Form):
             page_count=data.get("page_count"),
             due_date=data.get("due_date"),
             receiving_unit_id=data["receiving_unit"].pk if data.get("receiving_unit") else None,
-            receiving_person_id=data["receiving_person"].pk if data.get("receiving_person") else None,
+            receiving_person_id=data["receiving_person"].pk
+            if data.get("receiving_person")
+            else None,
             to_places=data.get("to_places") or "",
             notes=data.get("notes") or "",
             medium=data.get("medium") or Medium.ELECTRONIC,
@@ -147,15 +170,22 @@ class AnnulForm(StyledFormMixin, forms.Form):
 
 class FilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label="Tìm nhanh", required=False)
-    date_from = forms.DateField(label="Từ ngày", required=False, widget=forms.TextInput(attrs=DATE_ATTRS))
-    date_to = forms.DateField(label="Đến ngày", required=False, widget=forms.TextInput(attrs=DATE_ATTRS))
+    date_from = forms.DateField(
+        label="Từ ngày", required=False, widget=forms.TextInput(attrs=DATE_ATTRS)
+    )
+    date_to = forms.DateField(
+        label="Đến ngày", required=False, widget=forms.TextInput(attrs=DATE_ATTRS)
+    )
     document_type = forms.ModelChoiceField(
         label="Loại", queryset=DocumentType.objects.all(), required=False, empty_label="Tất cả loại"
     )
     issuer = forms.CharField(label="Cơ quan ban hành", required=False)
     priority = forms.TypedChoiceField(
-        label="Độ khẩn", choices=[("", "Mọi độ khẩn"), *Priority.choices], coerce=int,
-        required=False, empty_value=None,
+        label="Độ khẩn",
+        choices=[("", "Mọi độ khẩn"), *Priority.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
     status = forms.ChoiceField(
         label="Trạng thái", choices=[("", "Mọi trạng thái"), *Status.choices], required=False
@@ -176,12 +206,15 @@ class FilterForm(StyledFormMixin, forms.Form):
         required=False,
     )
     per_page = forms.TypedChoiceField(
-        label="Số dòng", choices=[(25, "25"), (50, "50"), (100, "100")], coerce=int,
-        required=False, empty_value=25,
+        label="Số dòng",
+        choices=[(25, "25"), (50, "50"), (100, "100")],
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
 
     def __init__(self, *args: Any, agency_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        fields["unit"].queryset = Unit.objects.filter(agency_id=agency_id)
+        fields["unit"].queryset = Unit.objects.filter(agency_id=agency_id or 0)
         assert set(SORTS) >= {c[0] for c in fields["sort"].choices}

@@ -26,12 +26,20 @@ class IncomingDocument(models.Model):
         "trạng thái", max_length=20, choices=Status.choices, default=Status.REGISTERED
     )
     receiving_unit = models.ForeignKey(
-        Unit, verbose_name="đơn vị nhận", null=True, blank=True, on_delete=models.PROTECT,
+        Unit,
+        verbose_name="đơn vị nhận",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     receiving_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người nhận", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="người nhận",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     to_places = models.CharField("nơi nhận", max_length=1000, blank=True)
     notes = models.CharField("ghi chú", max_length=500, blank=True)
@@ -74,7 +82,7 @@ class IncomingDocument(models.Model):
         return f"{self.arrival_number:02d}"
 
     def __str__(self) -> str:
-        return f"Số đến {self.display_arrival_number}/{self.arrival_year}: {self.document.subject[:60]}"
+        return f"Số đến {self.display_arrival_number}/{self.arrival_year}"
 
 
 class IncomingHistory(models.Model):
@@ -91,3 +99,6 @@ class IncomingHistory(models.Model):
 
     class Meta:
         ordering = ["incoming_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.incoming_id} {self.action} {self.at:%d/%m/%Y %H:%M}"

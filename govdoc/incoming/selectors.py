@@ -44,7 +44,9 @@ def _tokens(text: str) -> list[str]:
     return [t for t in fold(text).split() if t]
 
 
-def incoming_list(*, actor: Any, agency_id: int | None, filters: IncomingFilters) -> QuerySet[IncomingDocument]:
+def incoming_list(
+    *, actor: Any, agency_id: int | None, filters: IncomingFilters
+) -> QuerySet[IncomingDocument]:
     queryset = visible_incoming(actor, agency_id)
     # Bounds as local-midnight instants, so the index on arrival_date is used.
     if filters.date_from:

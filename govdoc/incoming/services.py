@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -57,9 +58,19 @@ def _history(
     )
 
 
-def incoming_register(*, agency: Agency, data: IncomingInput, actor: Any) -> IncomingDocument:
+def incoming_register(
+    *,
+    agency: Agency,
+    data: IncomingInput,
+    actor: Any,
+    arrived_at: dt.datetime | None = None,
+) -> IncomingDocument:
     """Register an incoming document: check everything, then in one transaction take the
-    arrival number, write the metadata, files, history and audit event."""
+    arrival number, write the metadata, files, history and audit event.
+
+    `arrived_at` is for loading past registers in arrival order (demo data, migration from a
+    previous system); people registering through the UI or API always get "now".
+    """
     _require_clerk(actor, agency)
     checked = check_incoming(data, agency=agency)
     files_check(main=data.main_file, attachments=list(data.attachments), required_main=True)
@@ -72,7 +83,7 @@ def incoming_register(*, agency: Agency, data: IncomingInput, actor: Any) -> Inc
             f"{duplicate.document.issuer_name}). Nếu vẫn cần đăng ký, hãy ghi lý do.",
             fields={"duplicate_reason": "Văn bản có thể trùng: ghi lý do để vẫn đăng ký."},
         )
-    now = timezone.now()
+    now = arrived_at or timezone.now()
     year = timezone.localdate(now).year
     book = book_for(agency=agency, year=year, kind=BookKind.INCOMING)
     with transaction.atomic():
@@ -232,7 +243,11 @@ def incoming_annul(*, incoming: IncomingDocument, reason: str, actor: Any) -> In
         incoming.status = target
         entry_annul(entry=incoming.register_entry, reason=reason, actor=actor)
         _history(
-            incoming, actor=actor, action="annul", from_status=previous, to_status=target,
+            incoming,
+            actor=actor,
+            action="annul",
+            from_status=previous,
+            to_status=target,
             note=reason,
         )
         audit_record(

@@ -49,7 +49,9 @@ def check_incoming(data: IncomingInput, *, agency: Agency) -> CheckedIncoming:
     if data.document_type_id is None:
         errors["document_type"] = "Vui lòng chọn loại văn bản."
     else:
-        document_type = DocumentType.objects.filter(pk=data.document_type_id, is_active=True).first()
+        document_type = DocumentType.objects.filter(
+            pk=data.document_type_id, is_active=True
+        ).first()
         if document_type is None:
             errors["document_type"] = "Loại văn bản không có trong danh mục."
     issuer: Agency | None = None
@@ -74,7 +76,11 @@ def check_incoming(data: IncomingInput, *, agency: Agency) -> CheckedIncoming:
         errors["issued_date"] = "Vui lòng nhập ngày văn bản (dd/mm/yyyy)."
     elif data.issued_date > today():
         errors["issued_date"] = "Ngày văn bản không thể sau ngày hôm nay."
-    if data.due_date is not None and data.issued_date is not None and data.due_date < data.issued_date:
+    if (
+        data.due_date is not None
+        and data.issued_date is not None
+        and data.due_date < data.issued_date
+    ):
         errors["due_date"] = "Hạn giải quyết không thể trước ngày văn bản."
     if data.priority not in Priority.values:
         errors["priority"] = "Độ khẩn không hợp lệ."
@@ -95,7 +101,9 @@ def check_incoming(data: IncomingInput, *, agency: Agency) -> CheckedIncoming:
         if receiving_person is None:
             errors["receiving_person"] = "Người nhận không thuộc cơ quan."
     if errors:
-        raise ValidationFailed("Thông tin văn bản đến chưa hợp lệ, vui lòng kiểm tra.", fields=errors)
+        raise ValidationFailed(
+            "Thông tin văn bản đến chưa hợp lệ, vui lòng kiểm tra.", fields=errors
+        )
     assert document_type is not None
     return CheckedIncoming(
         document_type=document_type,

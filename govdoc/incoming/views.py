@@ -27,7 +27,7 @@ FIELD_ALIASES = {"main_file": "main_file", "attachments": "attachments"}
 
 
 def _agency(request: HttpRequest) -> Agency:
-    agency = getattr(request.user, "agency", None)
+    agency: Agency | None = getattr(request.user, "agency", None)
     if agency is None:
         raise Http404("Tài khoản chưa thuộc cơ quan nào.")
     return agency
@@ -40,9 +40,7 @@ def _apply_errors(form: Any, error: DomainError) -> None:
         if field in form.fields:
             form.add_error(field, message)
             placed = True
-    if not placed or not error.fields:
-        form.add_error(None, error.message)
-    elif error.message:
+    if not placed or error.message:
         form.add_error(None, error.message)
 
 
@@ -63,7 +61,9 @@ def incoming_list_view(request: HttpRequest) -> HttpResponse:
         sort=cleaned.get("sort") or "-arrival",
     )
     per_page = cleaned.get("per_page") or 25
-    paginator = Paginator(incoming_list(actor=request.user, agency_id=agency_id, filters=filters), per_page)
+    paginator = Paginator(
+        incoming_list(actor=request.user, agency_id=agency_id, filters=filters), per_page
+    )
     page = paginator.get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)
@@ -95,7 +95,8 @@ def register_view(request: HttpRequest) -> HttpResponse:
             )
             try:
                 incoming = incoming_register(
-                    agency=agency, data=form.to_input(main=main, attachments=attachments),
+                    agency=agency,
+                    data=form.to_input(main=main, attachments=attachments),
                     actor=request.user,
                 )
             except DuplicateSuspected as error:
@@ -128,7 +129,9 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404() from None
     with transaction.atomic():
         audit_record(
-            actor=request.user, action="incoming.view", target=incoming,
+            actor=request.user,
+            action="incoming.view",
+            target=incoming,
             agency_id=incoming.agency_id,
         )
     document = incoming.document
@@ -202,7 +205,9 @@ def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 "version": document.version,
             },
         )
-    return render(request, "incoming/form.html", {"form": form, "creating": False, "incoming": incoming})
+    return render(
+        request, "incoming/form.html", {"form": form, "creating": False, "incoming": incoming}
+    )
 
 
 @login_required
@@ -224,7 +229,7 @@ def annul_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def file_view(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+def file_view(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     try:
         incoming = incoming_for(request.user, pk)
     except NotFound:

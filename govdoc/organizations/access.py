@@ -30,9 +30,7 @@ def roles_in(user: Any, agency_id: int | None) -> frozenset[str]:
     if agency_id in cache:
         return cache[agency_id]
     own = set(
-        RoleAssignment.objects.filter(user=user, agency_id=agency_id).values_list(
-            "role", flat=True
-        )
+        RoleAssignment.objects.filter(user=user, agency_id=agency_id).values_list("role", flat=True)
     )
     delegators = _delegations_in_force(user).filter(agency_id=agency_id).values("delegator")
     own.update(

@@ -132,11 +132,15 @@ class User(AbstractUser):
 
 
 class RoleAssignment(TimeStampedModel):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+    )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="role_assignments")
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
     # For a unit leader: the unit they lead.
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -197,4 +201,5 @@ class Delegation(TimeStampedModel):
         verbose_name_plural = "ủy quyền"
 
     def __str__(self) -> str:
-        return f"{self.delegator} → {self.delegate} ({self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y})"
+        period = f"{self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
+        return f"{self.delegator} → {self.delegate} ({period})"

@@ -53,7 +53,9 @@ class RegisterEntry(models.Model):
     book = models.ForeignKey(RegisterBook, on_delete=models.PROTECT, related_name="entries")
     number = models.PositiveIntegerField("số")
     given_at = models.DateTimeField("thời điểm cấp")
-    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     target_type = models.CharField(max_length=64)
     target_id = models.CharField(max_length=64, blank=True)
     label = models.CharField("nội dung", max_length=500, blank=True)
@@ -67,7 +69,9 @@ class RegisterEntry(models.Model):
         ordering = ["book_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["book", "number"], name="register_entry_number_unique"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="register_entry_number_positive"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="register_entry_number_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(annulled_at__isnull=True) | ~Q(annul_reason=""),
                 name="register_entry_annul_has_reason",

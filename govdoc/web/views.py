@@ -32,10 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
         ),
     )
-    recent = (
-        visible.select_related("document", "document__document_type")
-        .order_by("-arrival_date", "-arrival_number")[:10]
-    )
+    recent = visible.select_related("document", "document__document_type").order_by(
+        "-arrival_date", "-arrival_number"
+    )[:10]
     return render(
         request,
         "web/home.html",

@@ -4,96 +4,196 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('direction', models.CharField(choices=[('INCOMING', 'Văn bản đến'), ('OUTGOING', 'Văn bản đi')], max_length=10)),
-                ('code_number', models.CharField(blank=True, max_length=11, verbose_name='số')),
-                ('code_notation', models.CharField(blank=True, max_length=30, verbose_name='ký hiệu')),
-                ('issued_date', models.DateField(blank=True, null=True, verbose_name='ngày văn bản')),
-                ('issuer_name', models.CharField(max_length=200, verbose_name='tên cơ quan ban hành')),
-                ('subject', models.CharField(max_length=500, verbose_name='trích yếu')),
-                ('language', models.CharField(default='Tiếng Việt', max_length=30, verbose_name='ngôn ngữ')),
-                ('page_count', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='số trang')),
-                ('description', models.CharField(blank=True, max_length=500, verbose_name='ghi chú')),
-                ('signer_name', models.CharField(blank=True, max_length=50, verbose_name='người ký')),
-                ('signer_position', models.CharField(blank=True, max_length=100, verbose_name='chức vụ người ký')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(0, 'Thường'), (1, 'Khẩn'), (2, 'Thượng khẩn'), (3, 'Hỏa tốc'), (4, 'Hỏa tốc hẹn giờ')], default=0, verbose_name='độ khẩn')),
-                ('confidentiality', models.CharField(blank=True, choices=[('', 'Không mật'), ('MAT', 'Mật'), ('TOI_MAT', 'Tối mật'), ('TUYET_MAT', 'Tuyệt mật')], default='', max_length=10, verbose_name='độ mật')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='hạn trả lời')),
-                ('document_identifier', models.CharField(blank=True, max_length=100, verbose_name='mã văn bản')),
-                ('search_text', models.TextField(blank=True, default='')),
-                ('version', models.PositiveIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("INCOMING", "Văn bản đến"), ("OUTGOING", "Văn bản đi")],
+                        max_length=10,
+                    ),
+                ),
+                ("code_number", models.CharField(blank=True, max_length=11, verbose_name="số")),
+                (
+                    "code_notation",
+                    models.CharField(blank=True, max_length=30, verbose_name="ký hiệu"),
+                ),
+                (
+                    "issued_date",
+                    models.DateField(blank=True, null=True, verbose_name="ngày văn bản"),
+                ),
+                (
+                    "issuer_name",
+                    models.CharField(max_length=200, verbose_name="tên cơ quan ban hành"),
+                ),
+                ("subject", models.CharField(max_length=500, verbose_name="trích yếu")),
+                (
+                    "language",
+                    models.CharField(default="Tiếng Việt", max_length=30, verbose_name="ngôn ngữ"),
+                ),
+                (
+                    "page_count",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="số trang"
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=500, verbose_name="ghi chú"),
+                ),
+                (
+                    "signer_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="người ký"),
+                ),
+                (
+                    "signer_position",
+                    models.CharField(blank=True, max_length=100, verbose_name="chức vụ người ký"),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Thường"),
+                            (1, "Khẩn"),
+                            (2, "Thượng khẩn"),
+                            (3, "Hỏa tốc"),
+                            (4, "Hỏa tốc hẹn giờ"),
+                        ],
+                        default=0,
+                        verbose_name="độ khẩn",
+                    ),
+                ),
+                (
+                    "confidentiality",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Không mật"),
+                            ("MAT", "Mật"),
+                            ("TOI_MAT", "Tối mật"),
+                            ("TUYET_MAT", "Tuyệt mật"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="độ mật",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="hạn trả lời")),
+                (
+                    "document_identifier",
+                    models.CharField(blank=True, max_length=100, verbose_name="mã văn bản"),
+                ),
+                ("search_text", models.TextField(blank=True, default="")),
+                ("version", models.PositiveIntegerField(default=1)),
             ],
             options={
-                'verbose_name': 'văn bản',
-                'verbose_name_plural': 'văn bản',
+                "verbose_name": "văn bản",
+                "verbose_name_plural": "văn bản",
             },
         ),
         migrations.CreateModel(
-            name='DocumentFile',
+            name="DocumentFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('MAIN', 'Tệp chính'), ('ATTACHMENT', 'Phụ lục, tệp đính kèm')], max_length=10)),
-                ('name', models.CharField(max_length=255, verbose_name='tên tệp')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("MAIN", "Tệp chính"), ("ATTACHMENT", "Phụ lục, tệp đính kèm")],
+                        max_length=10,
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên tệp")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['document_id', 'position', 'id'],
+                "ordering": ["document_id", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentType',
+            name="DocumentType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='tên loại văn bản')),
-                ('abbreviation', models.CharField(blank=True, max_length=10, verbose_name='chữ viết tắt')),
-                ('is_legal', models.BooleanField(default=False, verbose_name='văn bản quy phạm pháp luật')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang dùng')),
-                ('rank', models.PositiveSmallIntegerField(default=100, verbose_name='thứ tự')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "name",
+                    models.CharField(max_length=100, unique=True, verbose_name="tên loại văn bản"),
+                ),
+                (
+                    "abbreviation",
+                    models.CharField(blank=True, max_length=10, verbose_name="chữ viết tắt"),
+                ),
+                (
+                    "is_legal",
+                    models.BooleanField(default=False, verbose_name="văn bản quy phạm pháp luật"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang dùng")),
+                ("rank", models.PositiveSmallIntegerField(default=100, verbose_name="thứ tự")),
             ],
             options={
-                'verbose_name': 'loại văn bản',
-                'verbose_name_plural': 'loại văn bản',
-                'ordering': ['rank', 'name'],
+                "verbose_name": "loại văn bản",
+                "verbose_name_plural": "loại văn bản",
+                "ordering": ["rank", "name"],
             },
         ),
         migrations.CreateModel(
-            name='MetadataVersion',
+            name="MetadataVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('changed_at', models.DateTimeField()),
-                ('changes', models.JSONField()),
-                ('reason', models.CharField(blank=True, max_length=500)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("changed_at", models.DateTimeField()),
+                ("changes", models.JSONField()),
+                ("reason", models.CharField(blank=True, max_length=500)),
             ],
             options={
-                'ordering': ['document_id', 'version'],
+                "ordering": ["document_id", "version"],
             },
         ),
         migrations.CreateModel(
-            name='StoredFile',
+            name="StoredFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(max_length=64, unique=True)),
-                ('size', models.PositiveBigIntegerField()),
-                ('content_type', models.CharField(max_length=100)),
-                ('kind', models.CharField(max_length=10)),
-                ('storage_name', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, unique=True)),
+                ("size", models.PositiveBigIntegerField()),
+                ("content_type", models.CharField(max_length=100)),
+                ("kind", models.CharField(max_length=10)),
+                ("storage_name", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
     ]

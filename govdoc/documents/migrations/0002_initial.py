@@ -6,86 +6,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0001_initial'),
-        ('organizations', '0001_initial'),
+        ("documents", "0001_initial"),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='organizations.agency'),
+            model_name="document",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="documents",
+                to="organizations.agency",
+            ),
         ),
         migrations.AddField(
-            model_name='document',
-            name='issuer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.agency', verbose_name='cơ quan ban hành'),
+            model_name="document",
+            name="issuer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organizations.agency",
+                verbose_name="cơ quan ban hành",
+            ),
         ),
         migrations.AddField(
-            model_name='documentfile',
-            name='added_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="documentfile",
+            name="added_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='documentfile',
-            name='document',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='files', to='documents.document'),
+            model_name="documentfile",
+            name="document",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="files",
+                to="documents.document",
+            ),
         ),
         migrations.AddField(
-            model_name='document',
-            name='document_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.documenttype', verbose_name='loại văn bản'),
+            model_name="document",
+            name="document_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="documents.documenttype",
+                verbose_name="loại văn bản",
+            ),
         ),
         migrations.AddField(
-            model_name='metadataversion',
-            name='changed_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="metadataversion",
+            name="changed_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='metadataversion',
-            name='document',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='documents.document'),
+            model_name="metadataversion",
+            name="document",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="versions",
+                to="documents.document",
+            ),
         ),
         migrations.AddField(
-            model_name='documentfile',
-            name='stored',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile'),
+            model_name="documentfile",
+            name="stored",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="documents.storedfile",
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['agency', 'direction', 'issued_date'], name='documents_d_agency__08c234_idx'),
+            model_name="document",
+            index=models.Index(
+                fields=["agency", "direction", "issued_date"], name="documents_d_agency__08c234_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['agency', 'code_number', 'code_notation'], name='documents_d_agency__f9163e_idx'),
+            model_name="document",
+            index=models.Index(
+                fields=["agency", "code_number", "code_notation"],
+                name="documents_d_agency__f9163e_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['document_identifier'], name='documents_d_documen_8ef7da_idx'),
+            model_name="document",
+            index=models.Index(
+                fields=["document_identifier"], name="documents_d_documen_8ef7da_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('confidentiality', '')), name='document_not_secret'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("confidentiality", "")), name="document_not_secret"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('priority__gte', 0), ('priority__lte', 4)), name='document_priority_valid'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("priority__gte", 0), ("priority__lte", 4)),
+                name="document_priority_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('direction__in', ['INCOMING', 'OUTGOING'])), name='document_direction_valid'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("direction__in", ["INCOMING", "OUTGOING"])),
+                name="document_direction_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='metadataversion',
-            constraint=models.UniqueConstraint(fields=('document', 'version'), name='metadata_version_unique'),
+            model_name="metadataversion",
+            constraint=models.UniqueConstraint(
+                fields=("document", "version"), name="metadata_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documentfile',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'MAIN')), fields=('document',), name='document_one_main_file'),
+            model_name="documentfile",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("role", "MAIN")),
+                fields=("document",),
+                name="document_one_main_file",
+            ),
         ),
     ]

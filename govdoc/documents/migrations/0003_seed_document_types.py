@@ -1,18 +1,10 @@
 from django.db import migrations
 
-from govdoc.documents.seed_types import ADMINISTRATIVE_TYPES, LEGAL_TYPES
+from govdoc.documents.seed_types import seed_document_types
 
 
 def seed(apps, schema_editor):
-    DocumentType = apps.get_model("documents", "DocumentType")
-    for rank, (name, abbreviation) in enumerate(ADMINISTRATIVE_TYPES, start=1):
-        DocumentType.objects.get_or_create(
-            name=name, defaults={"abbreviation": abbreviation, "rank": rank}
-        )
-    for rank, (name, abbreviation) in enumerate(LEGAL_TYPES, start=100):
-        DocumentType.objects.get_or_create(
-            name=name, defaults={"abbreviation": abbreviation, "rank": rank, "is_legal": True}
-        )
+    seed_document_types(apps.get_model("documents", "DocumentType"))
 
 
 class Migration(migrations.Migration):

@@ -4,45 +4,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='IncomingDocument',
+            name="IncomingDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('arrival_number', models.PositiveIntegerField(verbose_name='số đến')),
-                ('arrival_year', models.PositiveSmallIntegerField()),
-                ('arrival_date', models.DateTimeField(verbose_name='ngày đến')),
-                ('medium', models.CharField(choices=[('PAPER', 'Văn bản giấy (bản quét)'), ('ELECTRONIC', 'Văn bản điện tử')], max_length=10, verbose_name='hình thức')),
-                ('status', models.CharField(choices=[('REGISTERED', 'Đã vào sổ'), ('ANNULLED', 'Đã hủy đăng ký')], default='REGISTERED', max_length=20, verbose_name='trạng thái')),
-                ('to_places', models.CharField(blank=True, max_length=1000, verbose_name='nơi nhận')),
-                ('notes', models.CharField(blank=True, max_length=500, verbose_name='ghi chú')),
-                ('duplicate_reason', models.CharField(blank=True, max_length=500, verbose_name='lý do vẫn đăng ký')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("arrival_number", models.PositiveIntegerField(verbose_name="số đến")),
+                ("arrival_year", models.PositiveSmallIntegerField()),
+                ("arrival_date", models.DateTimeField(verbose_name="ngày đến")),
+                (
+                    "medium",
+                    models.CharField(
+                        choices=[
+                            ("PAPER", "Văn bản giấy (bản quét)"),
+                            ("ELECTRONIC", "Văn bản điện tử"),
+                        ],
+                        max_length=10,
+                        verbose_name="hình thức",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("REGISTERED", "Đã vào sổ"), ("ANNULLED", "Đã hủy đăng ký")],
+                        default="REGISTERED",
+                        max_length=20,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "to_places",
+                    models.CharField(blank=True, max_length=1000, verbose_name="nơi nhận"),
+                ),
+                ("notes", models.CharField(blank=True, max_length=500, verbose_name="ghi chú")),
+                (
+                    "duplicate_reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="lý do vẫn đăng ký"),
+                ),
             ],
             options={
-                'verbose_name': 'văn bản đến',
-                'verbose_name_plural': 'văn bản đến',
-                'ordering': ['-arrival_date', '-arrival_number'],
+                "verbose_name": "văn bản đến",
+                "verbose_name_plural": "văn bản đến",
+                "ordering": ["-arrival_date", "-arrival_number"],
             },
         ),
         migrations.CreateModel(
-            name='IncomingHistory',
+            name="IncomingHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('action', models.CharField(max_length=32)),
-                ('from_status', models.CharField(blank=True, max_length=20)),
-                ('to_status', models.CharField(blank=True, max_length=20)),
-                ('note', models.CharField(blank=True, max_length=1000)),
-                ('data', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("action", models.CharField(max_length=32)),
+                ("from_status", models.CharField(blank=True, max_length=20)),
+                ("to_status", models.CharField(blank=True, max_length=20)),
+                ("note", models.CharField(blank=True, max_length=1000)),
+                ("data", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['incoming_id', 'at', 'id'],
+                "ordering": ["incoming_id", "at", "id"],
             },
         ),
     ]

@@ -6,89 +6,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0002_initial'),
-        ('incoming', '0001_initial'),
-        ('organizations', '0001_initial'),
-        ('registers', '0001_initial'),
+        ("documents", "0002_initial"),
+        ("incoming", "0001_initial"),
+        ("organizations", "0001_initial"),
+        ("registers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incomingdocument',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.agency'),
+            model_name="incomingdocument",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organizations.agency",
+            ),
         ),
         migrations.AddField(
-            model_name='incomingdocument',
-            name='document',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='incoming', to='documents.document'),
+            model_name="incomingdocument",
+            name="document",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="incoming",
+                to="documents.document",
+            ),
         ),
         migrations.AddField(
-            model_name='incomingdocument',
-            name='duplicate_of',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='incoming.incomingdocument'),
+            model_name="incomingdocument",
+            name="duplicate_of",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="incoming.incomingdocument",
+            ),
         ),
         migrations.AddField(
-            model_name='incomingdocument',
-            name='receiving_person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người nhận'),
+            model_name="incomingdocument",
+            name="receiving_person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="người nhận",
+            ),
         ),
         migrations.AddField(
-            model_name='incomingdocument',
-            name='receiving_unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.unit', verbose_name='đơn vị nhận'),
+            model_name="incomingdocument",
+            name="receiving_unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organizations.unit",
+                verbose_name="đơn vị nhận",
+            ),
         ),
         migrations.AddField(
-            model_name='incomingdocument',
-            name='register_entry',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='incoming', to='registers.registerentry'),
+            model_name="incomingdocument",
+            name="register_entry",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="incoming",
+                to="registers.registerentry",
+            ),
         ),
         migrations.AddField(
-            model_name='incomingdocument',
-            name='registered_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="incomingdocument",
+            name="registered_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='incominghistory',
-            name='actor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="incominghistory",
+            name="actor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='incominghistory',
-            name='incoming',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='incoming.incomingdocument'),
+            model_name="incominghistory",
+            name="incoming",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="history",
+                to="incoming.incomingdocument",
+            ),
         ),
         migrations.AddIndex(
-            model_name='incomingdocument',
-            index=models.Index(fields=['agency', '-arrival_date', '-arrival_number'], name='incoming_in_agency__e51464_idx'),
+            model_name="incomingdocument",
+            index=models.Index(
+                fields=["agency", "-arrival_date", "-arrival_number"],
+                name="incoming_in_agency__e51464_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='incomingdocument',
-            index=models.Index(fields=['agency', 'status'], name='incoming_in_agency__0e04f5_idx'),
+            model_name="incomingdocument",
+            index=models.Index(fields=["agency", "status"], name="incoming_in_agency__0e04f5_idx"),
         ),
         migrations.AddIndex(
-            model_name='incomingdocument',
-            index=models.Index(fields=['agency', 'receiving_unit'], name='incoming_in_agency__95953a_idx'),
+            model_name="incomingdocument",
+            index=models.Index(
+                fields=["agency", "receiving_unit"], name="incoming_in_agency__95953a_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incomingdocument',
-            constraint=models.UniqueConstraint(fields=('agency', 'arrival_year', 'arrival_number'), name='incoming_arrival_number_unique'),
+            model_name="incomingdocument",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "arrival_year", "arrival_number"),
+                name="incoming_arrival_number_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incomingdocument',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['REGISTERED', 'ANNULLED'])), name='incoming_status_valid'),
+            model_name="incomingdocument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["REGISTERED", "ANNULLED"])),
+                name="incoming_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incomingdocument',
-            constraint=models.CheckConstraint(condition=models.Q(('medium__in', ['PAPER', 'ELECTRONIC'])), name='incoming_medium_valid'),
+            model_name="incomingdocument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("medium__in", ["PAPER", "ELECTRONIC"])),
+                name="incoming_medium_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incomingdocument',
-            constraint=models.CheckConstraint(condition=models.Q(('duplicate_of__isnull', True), models.Q(('duplicate_reason', ''), _negated=True), _connector='OR'), name='incoming_duplicate_has_reason'),
+            model_name="incomingdocument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("duplicate_of__isnull", True),
+                    models.Q(("duplicate_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="incoming_duplicate_has_reason",
+            ),
         ),
     ]

@@ -32,7 +32,9 @@ def _counts() -> tuple[int, ...]:
     )
 
 
-def test_clerk_registers_and_gets_arrival_number(ministry: Any, personas: Any, doc_type: Any) -> None:
+def test_clerk_registers_and_gets_arrival_number(
+    ministry: Any, personas: Any, doc_type: Any
+) -> None:
     # given a clerk and a valid scanned decision with an attachment
     data = incoming_input(
         doc_type, attachments=(Upload(name="phu-luc.docx", data=make_docx()),), priority=2
@@ -62,7 +64,9 @@ def test_clerk_registers_and_gets_arrival_number(ministry: Any, personas: Any, d
 
 
 @pytest.mark.parametrize("persona", ["leader", "unit_head", "specialist", "admin", "outsider"])
-def test_only_the_clerk_registers(ministry: Any, personas: Any, doc_type: Any, persona: str) -> None:
+def test_only_the_clerk_registers(
+    ministry: Any, personas: Any, doc_type: Any, persona: str
+) -> None:
     before = _counts()
     with pytest.raises(ValidationFailed):
         incoming_register(agency=ministry, data=incoming_input(doc_type), actor=personas[persona])
@@ -105,26 +109,35 @@ def test_bad_input_is_refused_with_a_field_error_and_writes_nothing(
 def test_secret_document_message_is_clear(ministry: Any, personas: Any, doc_type: Any) -> None:
     with pytest.raises(ValidationFailed) as caught:
         incoming_register(
-            agency=ministry, data=incoming_input(doc_type, confidentiality="TOI_MAT"),
+            agency=ministry,
+            data=incoming_input(doc_type, confidentiality="TOI_MAT"),
             actor=personas["clerk"],
         )
-    assert "Tối mật" in caught.value.message and "không được xử lý trên hệ thống mạng" in caught.value.message
+    assert (
+        "Tối mật" in caught.value.message
+        and "không được xử lý trên hệ thống mạng" in caught.value.message
+    )
 
 
-def test_oversized_file_is_refused(settings: Any, ministry: Any, personas: Any, doc_type: Any) -> None:
+def test_oversized_file_is_refused(
+    settings: Any, ministry: Any, personas: Any, doc_type: Any
+) -> None:
     settings.GOVDOC_MAX_FILE_SIZE = 1000
     before = _counts()
     big = Upload(name="lon.pdf", data=make_pdf("x" * 2000))
     with pytest.raises(ValidationFailed) as caught:
-        incoming_register(agency=ministry, data=incoming_input(doc_type, main_file=big),
-                          actor=personas["clerk"])
+        incoming_register(
+            agency=ministry, data=incoming_input(doc_type, main_file=big), actor=personas["clerk"]
+        )
     assert "vượt quá dung lượng" in caught.value.fields["main_file"]
     assert _counts() == before
 
 
 def test_duplicate_needs_a_reason(ministry: Any, personas: Any, doc_type: Any) -> None:
     # given a registered document
-    first = incoming_register(agency=ministry, data=incoming_input(doc_type), actor=personas["clerk"])
+    first = incoming_register(
+        agency=ministry, data=incoming_input(doc_type), actor=personas["clerk"]
+    )
     before = _counts()
     # when the same number, symbol and issuer (typed without accents) arrive again
     again = incoming_input(doc_type, issuer_name="So Tai nguyen va Moi truong Ha Noi")
@@ -136,8 +149,11 @@ def test_duplicate_needs_a_reason(ministry: Any, personas: Any, doc_type: Any) -
     # with a reason it is registered, linked to the first one
     second = incoming_register(
         agency=ministry,
-        data=incoming_input(doc_type, issuer_name="So Tai nguyen va Moi truong Ha Noi",
-                            duplicate_reason="Bản gửi lại có đóng dấu"),
+        data=incoming_input(
+            doc_type,
+            issuer_name="So Tai nguyen va Moi truong Ha Noi",
+            duplicate_reason="Bản gửi lại có đóng dấu",
+        ),
         actor=personas["clerk"],
     )
     assert second.duplicate_of == first and second.arrival_number == 2
@@ -145,8 +161,11 @@ def test_duplicate_needs_a_reason(ministry: Any, personas: Any, doc_type: Any) -
 
 def test_duplicate_by_document_identifier(ministry: Any, personas: Any, doc_type: Any) -> None:
     identifier = "000.00.00.H41,2026/01/05,15/QĐ-UBND"
-    incoming_register(agency=ministry, data=incoming_input(doc_type, document_identifier=identifier),
-                      actor=personas["clerk"])
+    incoming_register(
+        agency=ministry,
+        data=incoming_input(doc_type, document_identifier=identifier),
+        actor=personas["clerk"],
+    )
     with pytest.raises(DuplicateSuspected):
         incoming_register(
             agency=ministry,
@@ -160,7 +179,9 @@ def test_same_content_is_stored_once(ministry: Any, personas: Any, doc_type: Any
     for number in ("1", "2"):
         incoming_register(
             agency=ministry,
-            data=incoming_input(doc_type, code_number=number, main_file=Upload(name="a.pdf", data=data)),
+            data=incoming_input(
+                doc_type, code_number=number, main_file=Upload(name="a.pdf", data=data)
+            ),
             actor=personas["clerk"],
         )
     assert StoredFile.objects.count() == 1
@@ -170,7 +191,9 @@ def test_same_content_is_stored_once(ministry: Any, personas: Any, doc_type: Any
 def test_edit_is_versioned_and_concurrent_edit_is_refused(
     ministry: Any, personas: Any, doc_type: Any
 ) -> None:
-    incoming = incoming_register(agency=ministry, data=incoming_input(doc_type), actor=personas["clerk"])
+    incoming = incoming_register(
+        agency=ministry, data=incoming_input(doc_type), actor=personas["clerk"]
+    )
     version = incoming.document.version
     # when the clerk changes the subject
     incoming_update(
@@ -182,7 +205,10 @@ def test_edit_is_versioned_and_concurrent_edit_is_refused(
     )
     # then the old and new values are kept
     change = MetadataVersion.objects.get(document=incoming.document)
-    assert change.changes["subject"] == ["Về việc giao đất đai cho dự án khu dân cư", "Về việc thu hồi đất"]
+    assert change.changes["subject"] == [
+        "Về việc giao đất đai cho dự án khu dân cư",
+        "Về việc thu hồi đất",
+    ]
     assert change.changed_by == personas["clerk"]
     assert AuditEvent.objects.filter(action="incoming.update").count() == 1
     # and an edit based on the old version is refused (409), changing nothing
@@ -200,7 +226,9 @@ def test_edit_is_versioned_and_concurrent_edit_is_refused(
 
 
 def test_annul_keeps_the_number_with_reason(ministry: Any, personas: Any, doc_type: Any) -> None:
-    incoming = incoming_register(agency=ministry, data=incoming_input(doc_type), actor=personas["clerk"])
+    incoming = incoming_register(
+        agency=ministry, data=incoming_input(doc_type), actor=personas["clerk"]
+    )
     with pytest.raises(ValidationFailed):
         incoming_annul(incoming=incoming, reason="  ", actor=personas["clerk"])
     incoming_annul(incoming=incoming, reason="Vào sổ nhầm", actor=personas["clerk"])
@@ -208,9 +236,13 @@ def test_annul_keeps_the_number_with_reason(ministry: Any, personas: Any, doc_ty
     assert entry.annulled_by == personas["clerk"] and entry.annul_reason == "Vào sổ nhầm"
     assert IncomingDocument.objects.get(pk=incoming.pk).status == Status.ANNULLED
     # the next registration does not reuse the number
-    nxt = incoming_register(agency=ministry, data=incoming_input(doc_type, code_number="77"),
-                            actor=personas["clerk"])
+    nxt = incoming_register(
+        agency=ministry, data=incoming_input(doc_type, code_number="77"), actor=personas["clerk"]
+    )
     assert nxt.arrival_number == 2
     with pytest.raises(Conflict):
-        incoming_annul(incoming=IncomingDocument.objects.get(pk=incoming.pk), reason="lần nữa",
-                       actor=personas["clerk"])
+        incoming_annul(
+            incoming=IncomingDocument.objects.get(pk=incoming.pk),
+            reason="lần nữa",
+            actor=personas["clerk"],
+        )
