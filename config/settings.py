@@ -184,6 +184,7 @@ FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 # Front-end packages come from npm (package.json), installed by the set-up, never committed.
 _VENDOR = {
     "vendor/bootstrap": BASE_DIR / "node_modules" / "bootstrap" / "dist",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from govdoc.audit.services import audit_record
 from govdoc.core.errors import Conflict, DuplicateSuspected, InvalidTransition, ValidationFailed
 from govdoc.documents.models import Direction, Document
+from govdoc.documents.pdf_info import pdf_page_count
 from govdoc.documents.services import (
     document_apply_changes,
     files_attach,
@@ -83,6 +84,9 @@ def incoming_register(
             f"{duplicate.document.issuer_name}). Nếu vẫn cần đăng ký, hãy ghi lý do.",
             fields={"duplicate_reason": "Văn bản có thể trùng: ghi lý do để vẫn đăng ký."},
         )
+    page_count = data.page_count
+    if page_count is None and data.main_file is not None and data.main_file.data[:5] == b"%PDF-":
+        page_count = pdf_page_count(data.main_file.data)
     now = arrived_at or timezone.now()
     year = timezone.localdate(now).year
     book = book_for(agency=agency, year=year, kind=BookKind.INCOMING)
@@ -98,7 +102,7 @@ def incoming_register(
             issuer_name=checked.issuer_name,
             subject=" ".join(data.subject.split()),
             language=data.language or "Tiếng Việt",
-            page_count=data.page_count,
+            page_count=page_count,
             signer_name=data.signer_name.strip(),
             signer_position=data.signer_position.strip(),
             priority=data.priority,

@@ -246,3 +246,18 @@ def test_annul_keeps_the_number_with_reason(ministry: Any, personas: Any, doc_ty
             reason="lần nữa",
             actor=personas["clerk"],
         )
+
+
+def test_page_count_is_read_from_the_pdf_when_not_given(
+    ministry: Any, personas: Any, doc_type: Any
+) -> None:
+    incoming = incoming_register(
+        agency=ministry, data=incoming_input(doc_type, page_count=None), actor=personas["clerk"]
+    )
+    assert incoming.document.page_count == 1
+    typed = incoming_register(
+        agency=ministry,
+        data=incoming_input(doc_type, code_number="2", page_count=7),
+        actor=personas["clerk"],
+    )
+    assert typed.document.page_count == 7
