@@ -44,7 +44,8 @@ def database_from_url(url: str) -> dict[str, Any]:
             "OPTIONS": options,
         }
     if parsed.scheme == "sqlite":
-        return sqlite_database(Path(unquote(parsed.path)))
+        # sqlite:///relative/path or sqlite:////absolute/path
+        return sqlite_database(Path(unquote(url.split("sqlite:///", 1)[1])))
     raise ValueError(f"GOVDOC_DATABASE_URL: unsupported scheme {parsed.scheme!r}")
 
 
