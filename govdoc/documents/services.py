@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
@@ -125,6 +125,11 @@ def files_attach(
     return created
 
 
+# Column widths of DocumentType.name and .abbreviation.
+TYPE_NAME_MAX_LENGTH = 100
+TYPE_ABBREVIATION_MAX_LENGTH = 10
+
+
 def document_type_save(
     *,
     actor: Any,
@@ -136,29 +141,64 @@ def document_type_save(
     instance: DocumentType | None = None,
 ) -> DocumentType:
     """Create or change a document type (administrators extend NĐ 30's list)."""
-    if not has_role(actor, agency_id, Role.ADMIN):
+    # Superusers administer every agency, also when they belong to none.
+    if not (getattr(actor, "is_superuser", False) or has_role(actor, agency_id, Role.ADMIN)):
         raise ValidationFailed("Chỉ quản trị hệ thống được sửa danh mục loại văn bản.")
     name = " ".join(name.split())
+    abbreviation = abbreviation.strip()
     errors: dict[str, str] = {}
+    duplicate_name = "Loại văn bản này đã có."
     if not name:
         errors["name"] = "Vui lòng nhập tên loại văn bản."
+    elif len(name) > TYPE_NAME_MAX_LENGTH:
+        errors["name"] = f"Tên loại văn bản tối đa {TYPE_NAME_MAX_LENGTH} ký tự."
     elif (
         DocumentType.objects.filter(name__iexact=name)
         .exclude(pk=instance.pk if instance else 0)
         .exists()
     ):
-        errors["name"] = "Loại văn bản này đã có."
-    if len(abbreviation.strip()) > 10:
-        errors["abbreviation"] = "Chữ viết tắt tối đa 10 ký tự."
+        errors["name"] = duplicate_name
+    if len(abbreviation) > TYPE_ABBREVIATION_MAX_LENGTH:
+        errors["abbreviation"] = f"Chữ viết tắt tối đa {TYPE_ABBREVIATION_MAX_LENGTH} ký tự."
+    elif any(ch.isspace() or ch == "/" for ch in abbreviation):
+        # The abbreviation goes into the symbol ("15/QĐ-BNV"): no spaces, no slash.
+        errors["abbreviation"] = "Chữ viết tắt không được có dấu cách hoặc dấu “/”."
+    elif is_legal and not abbreviation:
+        # Legal documents are numbered in a series per type, keyed by the abbreviation.
+        errors["abbreviation"] = "Văn bản quy phạm pháp luật phải có chữ viết tắt."
     if errors:
         raise ValidationFailed("Thông tin loại văn bản chưa hợp lệ.", fields=errors)
-    with transaction.atomic():
-        doc_type = instance or DocumentType()
-        action = "doctype.update" if instance else "doctype.create"
-        doc_type.name = name
-        doc_type.abbreviation = abbreviation.strip()
-        doc_type.is_legal = is_legal
-        doc_type.is_active = is_active
-        doc_type.save()
-        audit_record(actor=actor, action=action, target=doc_type, agency_id=agency_id)
+    try:
+        with transaction.atomic():
+            doc_type = instance or DocumentType()
+            action = "doctype.update" if instance else "doctype.create"
+            changes = {
+                field: [getattr(doc_type, field), value]
+                for field, value in (
+                    ("name", name),
+                    ("abbreviation", abbreviation),
+                    ("is_legal", is_legal),
+                    ("is_active", is_active),
+                )
+                if instance is None or getattr(doc_type, field) != value
+            }
+            if instance is not None and not changes:
+                return instance
+            doc_type.name = name
+            doc_type.abbreviation = abbreviation
+            doc_type.is_legal = is_legal
+            doc_type.is_active = is_active
+            doc_type.save()
+            audit_record(
+                actor=actor,
+                action=action,
+                target=doc_type,
+                agency_id=agency_id,
+                data={"changes": changes},
+            )
+    except IntegrityError:
+        # The same name saved by someone else at the same moment (the column is unique).
+        raise ValidationFailed(
+            "Thông tin loại văn bản chưa hợp lệ.", fields={"name": duplicate_name}
+        ) from None
     return doc_type

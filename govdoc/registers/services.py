@@ -29,6 +29,12 @@ DEFAULT_NAMES: dict[str, str] = {
 }
 
 
+# The column widths of RegisterBook.name and .series: checked here so that PostgreSQL never
+# refuses a value that SQLite would silently keep.
+NAME_MAX_LENGTH = 200
+SERIES_MAX_LENGTH = 20
+
+
 def _require_admin(actor: Any, agency: Agency) -> None:
     if not has_role(actor, agency.pk, Role.ADMIN):
         raise ValidationFailed("Chỉ quản trị hệ thống của cơ quan được quản lý sổ văn bản.")
@@ -46,20 +52,30 @@ def book_create(
     series = series.strip().upper()
     if kind == BookKind.LEGAL and not series:
         errors["series"] = "Sổ văn bản quy phạm pháp luật phải ghi loại văn bản (ví dụ TT, NĐ)."
+    elif len(series) > SERIES_MAX_LENGTH:
+        errors["series"] = f"Loại văn bản riêng tối đa {SERIES_MAX_LENGTH} ký tự."
     if kind != BookKind.LEGAL:
         series = ""
+    name = " ".join(name.split())
+    if len(name) > NAME_MAX_LENGTH:
+        errors["name"] = f"Tên sổ tối đa {NAME_MAX_LENGTH} ký tự."
     if errors:
         raise ValidationFailed("Thông tin sổ chưa hợp lệ.", fields=errors)
+    duplicate = Conflict(
+        "Sổ này đã có cho cơ quan trong năm.", fields={"kind": "Sổ đã tồn tại trong năm."}
+    )
     if RegisterBook.objects.filter(agency=agency, year=year, kind=kind, series=series).exists():
-        raise Conflict(
-            "Sổ này đã có cho cơ quan trong năm.", fields={"kind": "Sổ đã tồn tại trong năm."}
-        )
-    label = name.strip() or DEFAULT_NAMES[kind] + (f" ({series})" if series else "")
-    with transaction.atomic():
-        book = RegisterBook.objects.create(
-            agency=agency, year=year, kind=kind, series=series, name=label
-        )
-        audit_record(actor=actor, action="register.create", target=book, agency_id=agency.pk)
+        raise duplicate
+    label = name or DEFAULT_NAMES[kind] + (f" ({series})" if series else "")
+    try:
+        with transaction.atomic():
+            book = RegisterBook.objects.create(
+                agency=agency, year=year, kind=kind, series=series, name=label
+            )
+            audit_record(actor=actor, action="register.create", target=book, agency_id=agency.pk)
+    except IntegrityError:
+        # Opened at the same moment by someone else (or by `book_for` on first use).
+        raise duplicate from None
     return book
 
 
@@ -67,12 +83,20 @@ def book_update(
     *, book: RegisterBook, name: str | None = None, is_closed: bool | None = None, actor: Any
 ) -> RegisterBook:
     _require_admin(actor, book.agency)
+    if name is not None:
+        name = " ".join(name.split())
+        if not name:
+            raise ValidationFailed("Tên sổ chưa hợp lệ.", fields={"name": "Vui lòng nhập tên sổ."})
+        if len(name) > NAME_MAX_LENGTH:
+            raise ValidationFailed(
+                "Tên sổ chưa hợp lệ.", fields={"name": f"Tên sổ tối đa {NAME_MAX_LENGTH} ký tự."}
+            )
     with transaction.atomic():
         locked = RegisterBook.objects.select_for_update().get(pk=book.pk)
         changes: dict[str, list[Any]] = {}
-        if name is not None and name.strip() and name.strip() != locked.name:
-            changes["name"] = [locked.name, name.strip()]
-            locked.name = name.strip()
+        if name is not None and name != locked.name:
+            changes["name"] = [locked.name, name]
+            locked.name = name
         if is_closed is not None and is_closed != locked.is_closed:
             changes["is_closed"] = [locked.is_closed, is_closed]
             locked.is_closed = is_closed

@@ -4,5 +4,5 @@ from govdoc.reports import views
 
 app_name = "reports"
 urlpatterns = [
-    path("incoming_register/", views.incoming_register, name="incoming_register"),
+    path("so-van-ban-den/", views.incoming_register_view, name="incoming_register"),
 ]

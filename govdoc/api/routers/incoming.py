@@ -1,0 +1,303 @@
+"""Incoming documents over the API: register with files, list, read one, download a file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import FileEx, Form, P, Query, Router
+from ninja import Status as Respond
+from ninja.files import UploadedFile
+
+from govdoc.api.schemas import ErrorOut, IncomingIn, IncomingOut, IncomingPage, IncomingQuery
+from govdoc.audit.services import audit_record
+from govdoc.core.errors import DomainError, NotFound, ValidationFailed
+from govdoc.documents.models import DocumentFile, Priority
+from govdoc.documents.storage import Upload, stream_stored
+from govdoc.incoming.access import incoming_for
+from govdoc.incoming.inputs import IncomingInput
+from govdoc.incoming.models import IncomingDocument
+from govdoc.incoming.selectors import IncomingFilters, incoming_list
+from govdoc.incoming.services import incoming_register
+from govdoc.incoming.workflow import Status
+from govdoc.organizations.models import Agency
+
+router = Router(tags=["Văn bản đến"])
+
+FILE_HELP = (
+    "PDF, DOCX, DOC, ODT, XLSX, ảnh JPEG/PNG/TIFF hoặc ZIP; nội dung phải đúng như phần mở rộng "
+    "của tên tệp."
+)
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
+
+# The services name fields after the model; the API client sent them under these names.
+_SERVICE_TO_API_FIELD = {
+    "document_type": "document_type_id",
+    "receiving_unit": "receiving_unit_id",
+    "receiving_person": "receiving_person_id",
+}
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _via(request: HttpRequest) -> dict[str, Any]:
+    """How the call came, for the journal: which token, if a program called."""
+    token = getattr(request, "api_token", None)
+    return {"via": "api", "token": token.prefix if token is not None else None}
+
+
+def _api_fields(error: DomainError, payload: IncomingIn) -> None:
+    renamed: dict[str, str] = {}
+    for field, message in error.fields.items():
+        if field == "issuer":
+            field = "issuer_id" if payload.issuer_id is not None else "issuer_name"
+        renamed[_SERVICE_TO_API_FIELD.get(field, field)] = message
+    error.fields = renamed
+
+
+def _to_upload(file: UploadedFile, *, field: str) -> Upload:
+    """Read an uploaded file, refusing an oversized one before its bytes reach memory."""
+    name = file.name or "(không tên)"
+    cap = int(settings.GOVDOC_MAX_FILE_SIZE)
+    if file.size is not None and file.size > cap:
+        message = f"Tệp {name} vượt quá dung lượng cho phép ({cap / (1024 * 1024):.0f} MB)."
+        raise ValidationFailed(message, fields={field: message})
+    return Upload(name=file.name or "", data=file.read())
+
+
+def _file_out(
+    request: HttpRequest, incoming: IncomingDocument, item: DocumentFile
+) -> dict[str, Any]:
+    url = reverse("api:incoming_file", kwargs={"incoming_id": incoming.pk, "file_id": item.pk})
+    return {
+        "id": item.pk,
+        "name": item.name,
+        "role": item.role,
+        "size": item.stored.size,
+        "sha256": item.stored.sha256,
+        "content_type": item.stored.content_type,
+        "download_url": request.build_absolute_uri(url),
+    }
+
+
+def incoming_out(
+    request: HttpRequest, incoming: IncomingDocument, files: list[DocumentFile]
+) -> dict[str, Any]:
+    document = incoming.document
+    person = incoming.receiving_person
+    return {
+        "id": incoming.pk,
+        "arrival_number": incoming.arrival_number,
+        "arrival_number_display": incoming.display_arrival_number,
+        "arrival_year": incoming.arrival_year,
+        "arrival_date": timezone.localtime(incoming.arrival_date),
+        "status": incoming.status,
+        "status_label": Status(incoming.status).label,
+        "medium": incoming.medium,
+        "document_type_id": document.document_type_id,
+        "document_type_name": document.document_type.name,
+        "subject": document.subject,
+        "code_number": document.code_number,
+        "code_notation": document.code_notation,
+        "issued_date": document.issued_date,
+        "issuer_id": document.issuer_id,
+        "issuer_name": document.issuer_name,
+        "signer_name": document.signer_name,
+        "signer_position": document.signer_position,
+        "priority": document.priority,
+        "priority_label": Priority(document.priority).label,
+        "confidentiality": document.confidentiality,
+        "page_count": document.page_count,
+        "due_date": document.due_date,
+        "language": document.language,
+        "receiving_unit_id": incoming.receiving_unit_id,
+        "receiving_unit_name": incoming.receiving_unit.name if incoming.receiving_unit else "",
+        "receiving_person_id": incoming.receiving_person_id,
+        "receiving_person_name": getattr(person, "display_name", "") if person else "",
+        "to_places": incoming.to_places,
+        "notes": incoming.notes,
+        "document_identifier": document.document_identifier,
+        "duplicate_of_id": incoming.duplicate_of_id,
+        "duplicate_reason": incoming.duplicate_reason,
+        "version": document.version,
+        "files": [_file_out(request, incoming, f) for f in files],
+    }
+
+
+def _files_of(incoming: IncomingDocument) -> list[DocumentFile]:
+    return list(
+        DocumentFile.objects.filter(document_id=incoming.document_id).select_related("stored")
+    )
+
+
+@router.post(
+    "",
+    response={201: IncomingOut, 409: ErrorOut, **ERRORS},
+    summary="Vào sổ văn bản đến",
+    description=(
+        "Đăng ký một văn bản đến kèm tệp (multipart/form-data): cấp số đến, ghi sổ và nhật ký. "
+        "Chỉ văn thư của cơ quan được gọi. Lỗi dữ liệu trả 400 với thông báo theo từng trường; "
+        'văn bản có thể trùng trả 409 (code "duplicate"): gửi lại kèm duplicate_reason.'
+    ),
+    url_name="incoming_register",
+)
+def register(
+    request: HttpRequest,
+    payload: Form[IncomingIn],
+    main_file: FileEx[UploadedFile, P(title="Tệp văn bản chính", description=FILE_HELP)],
+    attachments: FileEx[
+        list[UploadedFile] | None,
+        P(title="Phụ lục, tệp đính kèm", description="Không bắt buộc, gửi được nhiều tệp."),
+    ] = None,
+) -> Respond[dict[str, Any]]:
+    actor = _actor(request)
+    agency: Agency | None = getattr(actor, "agency", None)
+    if agency is None:
+        raise ValidationFailed("Tài khoản chưa thuộc cơ quan nào, không đăng ký được văn bản.")
+    try:
+        main = _to_upload(main_file, field="main_file")
+        extra = tuple(_to_upload(f, field="attachments") for f in attachments or [])
+        data = IncomingInput(
+            document_type_id=payload.document_type_id,
+            subject=payload.subject,
+            issued_date=payload.issued_date,
+            issuer_id=payload.issuer_id,
+            issuer_name=payload.issuer_name,
+            code_number=payload.code_number,
+            code_notation=payload.code_notation,
+            signer_name=payload.signer_name,
+            signer_position=payload.signer_position,
+            priority=payload.priority if payload.priority is not None else Priority.NORMAL,
+            confidentiality=payload.confidentiality,
+            page_count=payload.page_count,
+            due_date=payload.due_date,
+            receiving_unit_id=payload.receiving_unit_id,
+            receiving_person_id=payload.receiving_person_id,
+            to_places=payload.to_places,
+            notes=payload.notes,
+            medium=payload.medium,
+            document_identifier=payload.document_identifier,
+            duplicate_reason=payload.duplicate_reason,
+            main_file=main,
+            attachments=extra,
+        )
+        incoming = incoming_register(agency=agency, data=data, actor=actor)
+    except DomainError as error:
+        _api_fields(error, payload)
+        raise
+    incoming = incoming_for(actor, incoming.pk)
+    return Respond(201, incoming_out(request, incoming, _files_of(incoming)))
+
+
+@router.get(
+    "",
+    response={200: IncomingPage, **ERRORS},
+    summary="Danh sách văn bản đến",
+    description=(
+        "Văn bản đến mà người gọi được xem (văn thư, lãnh đạo: cả cơ quan; lãnh đạo đơn vị: "
+        "văn bản giao đơn vị mình; chuyên viên: văn bản giao mình), có lọc và phân trang."
+    ),
+    url_name="incoming_list",
+)
+def list_incoming(request: HttpRequest, filters: Query[IncomingQuery]) -> dict[str, Any]:
+    actor = _actor(request)
+    queryset = incoming_list(
+        actor=actor,
+        agency_id=getattr(actor, "agency_id", None),
+        filters=IncomingFilters(
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+            document_type_id=filters.document_type_id,
+            issuer=filters.issuer,
+            priority=filters.priority,
+            status=filters.status,
+            unit_id=filters.unit_id,
+            q=filters.q,
+            sort=filters.sort,
+        ),
+    )
+    count = queryset.count()
+    start = (filters.page - 1) * filters.page_size
+    rows = queryset.prefetch_related(
+        Prefetch("document__files", queryset=DocumentFile.objects.select_related("stored"))
+    )[start : start + filters.page_size]
+    return {
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "items": [incoming_out(request, r, list(r.document.files.all())) for r in rows],
+    }
+
+
+@router.get(
+    "/{incoming_id}",
+    response={200: IncomingOut, 404: ErrorOut, **ERRORS},
+    summary="Xem một văn bản đến",
+    description="Thông tin và danh sách tệp; lượt xem được ghi nhật ký.",
+    url_name="incoming_detail",
+)
+def get_incoming(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
+    actor = _actor(request)
+    incoming = incoming_for(actor, incoming_id)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="incoming.view",
+            target=incoming,
+            agency_id=incoming.agency_id,
+            data=_via(request),
+        )
+    return incoming_out(request, incoming, _files_of(incoming))
+
+
+@router.get(
+    "/{incoming_id}/files/{file_id}",
+    response={404: ErrorOut, **ERRORS},
+    summary="Tải một tệp của văn bản đến",
+    description="Trả nội dung tệp; lượt tải được ghi nhật ký.",
+    url_name="incoming_file",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Nội dung tệp",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def download_file(request: HttpRequest, incoming_id: int, file_id: int) -> FileResponse:
+    actor = _actor(request)
+    incoming = incoming_for(actor, incoming_id)
+    item = (
+        DocumentFile.objects.select_related("stored")
+        .filter(pk=file_id, document_id=incoming.document_id)
+        .first()
+    )
+    if item is None:
+        raise NotFound()
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="file.download",
+            target=item,
+            target_label=f"{item.name} — {incoming}",
+            agency_id=incoming.agency_id,
+            data={"sha256": item.stored.sha256, **_via(request)},
+        )
+    response = FileResponse(
+        stream_stored(item.stored),
+        content_type=item.stored.content_type,
+        as_attachment=True,
+        filename=item.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,431 @@
+"""Word lists of the demo installation: the ministry, its units and people, a directory of
+other agencies, and the pieces incoming documents are made of.
+
+The identifier codes follow the real format (`XXX.XX.XX.Y99`) and the examples of DOMAIN.md
+(G09 Bộ Nội vụ, G22 Văn phòng Chính phủ, H41 Nghệ An); the other codes are illustrative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from govdoc.organizations.roles import Role
+
+PASSWORD = "govdoc-demo"
+
+
+@dataclass(frozen=True)
+class AgencySpec:
+    organ_id: str
+    name: str
+    abbreviation: str
+    # Which signers and drafting units the agency has (see SIGNER_TITLES, DRAFTING_UNITS).
+    kind: str
+    # Where the agency works, for subjects such as "… trên địa bàn tỉnh Nghệ An".
+    place: str = ""
+    parent: str = ""
+    address: str = ""
+    # Roughly how many documents the agency issues per day (its numbers grow with the year).
+    per_day: int = 10
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    username: str
+    full_name: str
+    role: str
+    position: str
+    unit: str = ""
+    email: str = ""
+
+
+MINISTRY = AgencySpec(
+    organ_id="000.00.00.G12",
+    name="Bộ Tài nguyên và Môi trường",
+    abbreviation="BTNMT",
+    kind="ministry",
+    address="10 Tôn Thất Thuyết, Nam Từ Liêm, Hà Nội",
+)
+
+GENERAL_DEPARTMENT = AgencySpec(
+    organ_id="000.00.18.G12",
+    name="Tổng cục Quản lý đất đai",
+    abbreviation="TCQLĐĐ",
+    kind="general_department",
+    parent=MINISTRY.organ_id,
+    address="10 Tôn Thất Thuyết, Nam Từ Liêm, Hà Nội",
+    per_day=12,
+)
+
+# (name, abbreviation) of the ministry's units.
+UNITS: list[tuple[str, str]] = [
+    ("Văn phòng Bộ", "VP"),
+    ("Vụ Tổ chức cán bộ", "TCCB"),
+    ("Vụ Kế hoạch - Tài chính", "KHTC"),
+    ("Vụ Pháp chế", "PC"),
+    ("Vụ Hợp tác quốc tế", "HTQT"),
+    ("Vụ Đất đai", "ĐĐ"),
+    ("Thanh tra Bộ", "TTR"),
+    ("Cục Quản lý tài nguyên nước", "TNN"),
+    ("Cục Kiểm soát ô nhiễm môi trường", "KSONMT"),
+    ("Cục Khoáng sản Việt Nam", "KS"),
+    ("Cục Biến đổi khí hậu", "BĐKH"),
+]
+
+# (name, rank): the rank orders positions in lists.
+POSITIONS: list[tuple[str, int]] = [
+    ("Bộ trưởng", 10),
+    ("Thứ trưởng", 20),
+    ("Chánh Văn phòng", 30),
+    ("Cục trưởng", 32),
+    ("Vụ trưởng", 34),
+    ("Phó Chánh Văn phòng", 40),
+    ("Phó Cục trưởng", 42),
+    ("Phó Vụ trưởng", 44),
+    ("Chuyên viên chính", 60),
+    ("Chuyên viên", 70),
+    ("Văn thư", 80),
+]
+
+# The accounts of ARCHITECTURE.md §4; `admin` is also a superuser.
+ACCOUNTS: list[AccountSpec] = [
+    AccountSpec("admin", "Hoàng Minh Quân", Role.ADMIN, "Chuyên viên chính", "VP"),
+    AccountSpec("vanthu", "Nguyễn Thị Thu Hà", Role.CLERK, "Văn thư", "VP"),
+    AccountSpec("lanhdao", "Trần Quốc Hưng", Role.AGENCY_LEADER, "Thứ trưởng"),
+    AccountSpec("truongphong", "Lê Văn Thắng", Role.UNIT_LEADER, "Vụ trưởng", "KHTC"),
+    AccountSpec("chuyenvien", "Phạm Thị Lan Anh", Role.SPECIALIST, "Chuyên viên", "KHTC"),
+]
+# The unit whose leader and specialist are demo accounts: some documents go to the specialist.
+DEMO_UNIT = "KHTC"
+
+_UBND_ADDRESS = "Trụ sở Ủy ban nhân dân"
+
+
+def _province(code: str, name: str, place: str, per_day: int = 20) -> AgencySpec:
+    return AgencySpec(
+        organ_id=f"000.00.00.{code}",
+        name=f"Ủy ban nhân dân {place}",
+        abbreviation="UBND",
+        kind="province",
+        place=place,
+        address=f"{_UBND_ADDRESS} {name}",
+        per_day=per_day,
+    )
+
+
+def _department(code: str, place: str) -> AgencySpec:
+    return AgencySpec(
+        organ_id=f"000.00.21.{code}",
+        name=f"Sở Tài nguyên và Môi trường {place}",
+        abbreviation="STNMT",
+        kind="department",
+        place=place,
+        parent=f"000.00.00.{code}",
+        per_day=8,
+    )
+
+
+def _central(code: str, name: str, abbreviation: str, kind: str, per_day: int = 15) -> AgencySpec:
+    return AgencySpec(
+        organ_id=f"000.00.00.{code}",
+        name=name,
+        abbreviation=abbreviation,
+        kind=kind,
+        address="Hà Nội",
+        per_day=per_day,
+    )
+
+
+PROVINCES: list[AgencySpec] = [
+    _province("H26", "thành phố Hà Nội", "thành phố Hà Nội", 40),
+    _province("H29", "Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh", 45),
+    _province("H31", "thành phố Hải Phòng", "thành phố Hải Phòng", 25),
+    _province("H43", "thành phố Đà Nẵng", "thành phố Đà Nẵng", 25),
+    _province("H92", "thành phố Cần Thơ", "thành phố Cần Thơ", 20),
+    _province("H41", "tỉnh Nghệ An", "tỉnh Nghệ An"),
+    _province("H40", "tỉnh Thanh Hóa", "tỉnh Thanh Hóa"),
+    _province("H42", "tỉnh Hà Tĩnh", "tỉnh Hà Tĩnh"),
+    _province("H22", "tỉnh Quảng Ninh", "tỉnh Quảng Ninh"),
+    _province("H24", "tỉnh Bắc Ninh", "tỉnh Bắc Ninh"),
+    _province("H11", "tỉnh Lào Cai", "tỉnh Lào Cai"),
+    _province("H56", "tỉnh Khánh Hòa", "tỉnh Khánh Hòa"),
+    _province("H66", "tỉnh Đắk Lắk", "tỉnh Đắk Lắk"),
+    _province("H75", "tỉnh Đồng Nai", "tỉnh Đồng Nai"),
+    _province("H95", "tỉnh Cà Mau", "tỉnh Cà Mau"),
+]
+
+DEPARTMENTS: list[AgencySpec] = [
+    _department("H26", "thành phố Hà Nội"),
+    _department("H29", "Thành phố Hồ Chí Minh"),
+    _department("H43", "thành phố Đà Nẵng"),
+    _department("H41", "tỉnh Nghệ An"),
+    _department("H22", "tỉnh Quảng Ninh"),
+]
+
+CENTRAL: list[AgencySpec] = [
+    _central("G22", "Văn phòng Chính phủ", "VPCP", "government_office", 60),
+    _central("G09", "Bộ Nội vụ", "BNV", "ministry"),
+    _central("G03", "Bộ Tư pháp", "BTP", "ministry"),
+    _central("G05", "Bộ Kế hoạch và Đầu tư", "BKHĐT", "ministry"),
+    _central("G08", "Bộ Công Thương", "BCT", "ministry"),
+    _central("G10", "Bộ Nông nghiệp và Phát triển nông thôn", "BNNPTNT", "ministry"),
+    _central("G14", "Bộ Giao thông vận tải", "BGTVT", "ministry"),
+    _central("G15", "Bộ Xây dựng", "BXD", "ministry"),
+    _central("G16", "Bộ Khoa học và Công nghệ", "BKHCN", "ministry"),
+    _central("G20", "Thanh tra Chính phủ", "TTCP", "inspectorate", 8),
+    _central("F01", "Kiểm toán nhà nước", "KTNN", "audit", 8),
+]
+
+DIRECTORY: list[AgencySpec] = [*PROVINCES, *DEPARTMENTS, *CENTRAL]
+
+# Issuers that are not in the directory: the clerk types their name. (name, notation).
+OTHER_ISSUERS: list[tuple[str, str]] = [
+    ("Tập đoàn Điện lực Việt Nam", "EVN-KTSX"),
+    ("Hội Khoa học Đất Việt Nam", "HKHĐ"),
+    ("Công ty Cổ phần Đầu tư Xây dựng Hoàng Long", "CV-HL"),
+    ("Trường Đại học Tài nguyên và Môi trường Hà Nội", "ĐHTNMT-HCTH"),
+]
+
+# Titles of the people who sign for each kind of agency: (head, deputy, office chief).
+SIGNER_TITLES: dict[str, tuple[str, str, str]] = {
+    "province": ("Chủ tịch", "Phó Chủ tịch", "Chánh Văn phòng"),
+    "department": ("Giám đốc", "Phó Giám đốc", "Chánh Văn phòng"),
+    "ministry": ("Bộ trưởng", "Thứ trưởng", "Chánh Văn phòng"),
+    "government_office": ("Bộ trưởng, Chủ nhiệm", "Phó Chủ nhiệm", "Vụ trưởng"),
+    "inspectorate": ("Tổng Thanh tra Chính phủ", "Phó Tổng Thanh tra", "Chánh Văn phòng"),
+    "audit": ("Tổng Kiểm toán nhà nước", "Phó Tổng Kiểm toán", "Chánh Văn phòng"),
+    "general_department": ("Tổng cục trưởng", "Phó Tổng cục trưởng", "Chánh Văn phòng"),
+    "other": ("Tổng Giám đốc", "Phó Tổng Giám đốc", "Chánh Văn phòng"),
+}
+
+# Drafting units that close the symbol of an official letter: "125/UBND-KT".
+DRAFTING_UNITS: dict[str, list[str]] = {
+    "province": ["KT", "NN", "TH", "ĐT", "CN", "NC"],
+    "department": ["QLĐĐ", "MT", "TNN", "KS", "VP"],
+    "ministry": ["VP", "PC", "KHTC", "TCCB", "HTQT"],
+    "government_office": ["NN", "CN", "KTTH", "QHĐP", "V.I"],
+    "inspectorate": ["VP", "C.II", "KTTT"],
+    "audit": ["TH", "VP"],
+    "general_department": ["VP", "QHKH", "ĐKĐĐ", "KTPTQĐ"],
+    "other": [""],
+}
+
+# Document types (seeded names) with their weight in the demo.
+TYPE_WEIGHTS: list[tuple[str, int]] = [
+    ("Công văn", 50),
+    ("Quyết định (cá biệt)", 11),
+    ("Thông báo", 9),
+    ("Báo cáo", 8),
+    ("Giấy mời", 8),
+    ("Kế hoạch", 6),
+    ("Tờ trình", 4),
+    ("Hướng dẫn", 2),
+    ("Công điện", 2),
+]
+
+# Matters the ministry deals with: (receiving unit, noun phrases).
+TOPICS: list[tuple[str, list[str]]] = [
+    (
+        "ĐĐ",
+        [
+            "giao đất, cho thuê đất thực hiện dự án khu đô thị mới",
+            "điều chỉnh quy hoạch sử dụng đất đến năm 2030",
+            "thu hồi đất thực hiện dự án đường vành đai",
+            "cấp giấy chứng nhận quyền sử dụng đất cho hộ gia đình, cá nhân",
+            "xây dựng bảng giá đất",
+            "thống kê, kiểm kê đất đai",
+            "chuyển mục đích sử dụng đất trồng lúa sang đất phi nông nghiệp",
+            "bồi thường, hỗ trợ, tái định cư khi Nhà nước thu hồi đất",
+            "xây dựng cơ sở dữ liệu đất đai",
+            "đấu giá quyền sử dụng đất",
+        ],
+    ),
+    (
+        "TNN",
+        [
+            "cấp giấy phép khai thác, sử dụng nước mặt",
+            "vận hành liên hồ chứa trên lưu vực sông Hồng mùa cạn",
+            "bảo vệ nguồn nước dưới đất",
+            "phòng, chống hạn hán, thiếu nước và xâm nhập mặn",
+            "kiểm kê tài nguyên nước",
+        ],
+    ),
+    (
+        "KSONMT",
+        [
+            "thẩm định báo cáo đánh giá tác động môi trường",
+            "cấp giấy phép môi trường cho cơ sở sản xuất",
+            "xử lý ô nhiễm môi trường tại các làng nghề",
+            "quản lý chất thải rắn sinh hoạt",
+            "quan trắc chất lượng không khí",
+            "phân loại chất thải rắn sinh hoạt tại nguồn",
+        ],
+    ),
+    (
+        "KS",
+        [
+            "cấp phép thăm dò khoáng sản cát, sỏi lòng sông",
+            "đấu giá quyền khai thác khoáng sản",
+            "ngăn chặn hoạt động khai thác khoáng sản trái phép",
+        ],
+    ),
+    (
+        "BĐKH",
+        [
+            "kiểm kê khí nhà kính",
+            "thực hiện cam kết đưa phát thải ròng về 0",
+            "ứng phó với biến đổi khí hậu",
+        ],
+    ),
+    (
+        "KHTC",
+        [
+            "giao dự toán ngân sách nhà nước",
+            "quyết toán vốn đầu tư dự án hoàn thành",
+            "phân bổ kế hoạch đầu tư công trung hạn",
+            "giải ngân vốn đầu tư công",
+            "mua sắm tài sản, trang thiết bị làm việc",
+            "sử dụng kinh phí sự nghiệp bảo vệ môi trường",
+        ],
+    ),
+    (
+        "TCCB",
+        [
+            "cử công chức tham dự lớp bồi dưỡng kiến thức quản lý nhà nước",
+            "tuyển dụng công chức",
+            "đánh giá, xếp loại chất lượng cán bộ, công chức",
+            "thi đua, khen thưởng",
+        ],
+    ),
+    (
+        "PC",
+        [
+            "góp ý dự thảo Nghị định quy định chi tiết thi hành Luật Đất đai",
+            "rà soát văn bản quy phạm pháp luật",
+            "phổ biến, giáo dục pháp luật về tài nguyên và môi trường",
+        ],
+    ),
+    (
+        "VP",
+        [
+            "cải cách thủ tục hành chính",
+            "chuyển đổi số, kết nối liên thông văn bản điện tử",
+            "thực hiện chế độ báo cáo định kỳ",
+            "tiếp và làm việc với Đoàn công tác của Bộ",
+            "thực hành tiết kiệm, chống lãng phí",
+        ],
+    ),
+    (
+        "HTQT",
+        [
+            "tổ chức Hội thảo quốc tế về quản lý tài nguyên",
+            "hợp tác với Cơ quan Hợp tác Quốc tế Nhật Bản (JICA)",
+        ],
+    ),
+    (
+        "TTR",
+        [
+            "giải quyết đơn khiếu nại của công dân về đất đai",
+            "thanh tra việc chấp hành pháp luật về tài nguyên và môi trường",
+        ],
+    ),
+]
+# How often each receiving unit's matters come up (same order as TOPICS).
+TOPIC_WEIGHTS: list[int] = [30, 10, 14, 6, 4, 12, 6, 6, 8, 2, 4]
+
+# Openings of official letters: "Về việc {verb} {matter}".
+LETTER_VERBS: list[str] = [
+    "đề nghị hướng dẫn",
+    "xin ý kiến về",
+    "phối hợp thực hiện",
+    "đôn đốc thực hiện",
+    "báo cáo vướng mắc trong",
+    "tăng cường công tác",
+]
+
+# Subjects of the other types, with {matter}, {period}, {year} and {place} to fill.
+SUBJECTS: dict[str, list[str]] = {
+    "Quyết định (cá biệt)": [
+        "Quyết định về việc phê duyệt kế hoạch {matter} năm {year}",
+        "Quyết định về việc thành lập Tổ công tác liên ngành về {matter}",
+        "Quyết định về việc ban hành quy trình {matter}",
+    ],
+    "Thông báo": [
+        "Thông báo kết luận của lãnh đạo tại cuộc họp về {matter}",
+        "Thông báo về việc tổ chức kiểm tra {matter}",
+    ],
+    "Báo cáo": [
+        "Báo cáo kết quả {matter} {period}",
+        "Báo cáo tình hình {matter} {period}",
+    ],
+    "Giấy mời": [
+        "Giấy mời dự họp về {matter}",
+        "Giấy mời dự Hội nghị trực tuyến về {matter}",
+    ],
+    "Kế hoạch": [
+        "Kế hoạch triển khai {matter} năm {year}",
+        "Kế hoạch kiểm tra {matter} năm {year}",
+    ],
+    "Tờ trình": [
+        "Tờ trình đề nghị thẩm định {matter}",
+        "Tờ trình đề nghị hỗ trợ kinh phí {matter}",
+    ],
+    "Hướng dẫn": ["Hướng dẫn thực hiện {matter}"],
+    "Công điện": [
+        "Về việc chủ động ứng phó với bão, mưa lớn và lũ quét",
+        "Về việc tập trung khắc phục hậu quả sạt lở đất",
+        "Về việc ứng phó với nắng nóng, hạn hán và xâm nhập mặn",
+    ],
+}
+
+# Page counts per type: (fewest, most).
+PAGES: dict[str, tuple[int, int]] = {
+    "Công văn": (1, 3),
+    "Quyết định (cá biệt)": (2, 6),
+    "Thông báo": (1, 3),
+    "Báo cáo": (3, 18),
+    "Giấy mời": (1, 1),
+    "Kế hoạch": (3, 12),
+    "Tờ trình": (2, 8),
+    "Hướng dẫn": (2, 10),
+    "Công điện": (1, 2),
+}
+
+FAMILY_NAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+]
+MIDDLE_NAMES = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Xuân", "Thanh", "Ngọc", "Thị", "Thu"]
+GIVEN_NAMES = [
+    "Hùng",
+    "Dũng",
+    "Tuấn",
+    "Hải",
+    "Long",
+    "Nam",
+    "Sơn",
+    "Cường",
+    "Bình",
+    "Phong",
+    "Khánh",
+    "Lan",
+    "Hương",
+    "Mai",
+    "Linh",
+    "Hạnh",
+    "Thủy",
+    "Yến",
+]
