@@ -174,6 +174,8 @@ class PersonCreateForm(PersonForm):
 
 
 class PasswordForm(StyledFormMixin, forms.Form):
+    # Prefixed: it shares the person page with the other forms (unique element ids).
+    prefix = "pw"
     password = forms.CharField(
         label="Mật khẩu mới",
         required=False,
@@ -195,6 +197,7 @@ class PasswordForm(StyledFormMixin, forms.Form):
 
 
 class RoleGrantForm(StyledFormMixin, forms.Form):
+    prefix = "role"
     agency = _id_field("Trong cơ quan")
     role = forms.ChoiceField(
         label="Vai trò",

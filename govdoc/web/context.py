@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_roles": roles,
         "nav_role_labels": [Role(r).label for r in sorted(roles)],
         "nav_is_clerk": Role.CLERK in roles,
+        "nav_reads_agency": bool(roles & {Role.CLERK, Role.AGENCY_LEADER, Role.ADMIN}),
         "nav_is_admin": is_any_admin(user),
         "nav_agency": getattr(user, "agency", None),
     }

@@ -56,6 +56,11 @@ SESSIONS = ((7 * 60 + 30, 11 * 60 + 30), (13 * 60 + 30, 17 * 60))
 # Fixed public holidays (month, day); Tết moves with the lunar calendar and is left out.
 HOLIDAYS = {(1, 1), (4, 30), (5, 1), (9, 2)}
 
+# Agencies that write to the ministry about every matter; central agencies about fewer.
+LOCAL_KINDS = frozenset(
+    {"province", "department", "general_department", "government_office", "other"}
+)
+
 Progress = Callable[[str], None]
 
 
@@ -219,10 +224,8 @@ class _Issuer:
 
 
 def _person_name(rng: random.Random) -> str:
-    return (
-        f"{rng.choice(data.FAMILY_NAMES)} {rng.choice(data.MIDDLE_NAMES)} "
-        f"{rng.choice(data.GIVEN_NAMES)}"
-    )
+    middle, given = data.MALE_NAMES if rng.random() < 0.6 else data.FEMALE_NAMES
+    return f"{rng.choice(data.FAMILY_NAMES)} {rng.choice(middle)} {rng.choice(given)}"
 
 
 def _issuers(rng: random.Random) -> list[tuple[_Issuer, int]]:
@@ -448,13 +451,20 @@ def _incoming(
         type_name = rng.choices(type_names, type_weights)[0]
         if issuer.spec.kind == "other" and type_name not in {"Công văn", "Giấy mời", "Báo cáo"}:
             type_name = "Công văn"
+        if type_name == "Công điện" and issuer.spec.kind != "province":
+            type_name = "Công văn"
         document_type = types[type_name]
         unit_code, matters = rng.choices(data.TOPICS, data.TOPIC_WEIGHTS)[0]
+        while issuer.spec.kind not in LOCAL_KINDS and unit_code not in data.CENTRAL_TOPICS:
+            unit_code, matters = rng.choices(data.TOPICS, data.TOPIC_WEIGHTS)[0]
         issued = _issued_date(arrival_day, rng)
         number = _number(issuer, issued, rng)
         notation = _notation(issuer, document_type.abbreviation, rng)
         subject = _subject(type_name, rng.choice(matters), issuer.spec.place, arrival_day, rng)
-        signer_name, signer_position = rng.choice(issuer.signers)
+        # Official letters may be signed by the office chief "on behalf of"; the rest by the
+        # head or a deputy.
+        signers = issuer.signers if type_name == "Công văn" else issuer.signers[:3]
+        signer_name, signer_position = rng.choice(signers)
         low, high = data.PAGES.get(type_name, (1, 4))
         pages = rng.randint(low, high)
         due: dt.date | None = None

@@ -220,7 +220,8 @@ TYPE_WEIGHTS: list[tuple[str, int]] = [
     ("Kế hoạch", 6),
     ("Tờ trình", 4),
     ("Hướng dẫn", 2),
-    ("Công điện", 2),
+    # Only provinces send these in the demo (the others' become official letters).
+    ("Công điện", 3),
 ]
 
 # Matters the ministry deals with: (receiving unit, noun phrases).
@@ -330,6 +331,9 @@ TOPICS: list[tuple[str, list[str]]] = [
         ],
     ),
 ]
+# Matters central agencies write to the ministry about (by receiving unit); provinces and
+# their departments write about all of them.
+CENTRAL_TOPICS = frozenset({"PC", "KHTC", "TCCB", "VP", "HTQT", "TTR", "BĐKH"})
 # How often each receiving unit's matters come up (same order as TOPICS).
 TOPIC_WEIGHTS: list[int] = [30, 10, 14, 6, 4, 12, 6, 6, 8, 2, 4]
 
@@ -352,7 +356,7 @@ SUBJECTS: dict[str, list[str]] = {
     ],
     "Thông báo": [
         "Thông báo kết luận của lãnh đạo tại cuộc họp về {matter}",
-        "Thông báo về việc tổ chức kiểm tra {matter}",
+        "Thông báo về việc {matter}",
     ],
     "Báo cáo": [
         "Báo cáo kết quả {matter} {period}",
@@ -408,24 +412,12 @@ FAMILY_NAMES = [
     "Ngô",
     "Dương",
 ]
-MIDDLE_NAMES = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Xuân", "Thanh", "Ngọc", "Thị", "Thu"]
-GIVEN_NAMES = [
-    "Hùng",
-    "Dũng",
-    "Tuấn",
-    "Hải",
-    "Long",
-    "Nam",
-    "Sơn",
-    "Cường",
-    "Bình",
-    "Phong",
-    "Khánh",
-    "Lan",
-    "Hương",
-    "Mai",
-    "Linh",
-    "Hạnh",
-    "Thủy",
-    "Yến",
-]
+# Middle and given names by gender, so that generated names read naturally.
+MALE_NAMES = (
+    ["Văn", "Hữu", "Đức", "Minh", "Quang", "Xuân", "Thanh", "Ngọc", "Công"],
+    ["Hùng", "Dũng", "Tuấn", "Hải", "Long", "Nam", "Sơn", "Cường", "Bình", "Phong", "Khánh"],
+)
+FEMALE_NAMES = (
+    ["Thị", "Thu", "Thanh", "Ngọc", "Minh", "Thúy"],
+    ["Lan", "Hương", "Mai", "Linh", "Hạnh", "Thủy", "Yến", "Trang", "Nga"],
+)

@@ -90,7 +90,7 @@ def test_posts_by_non_administrators_change_nothing(
         (reverse("organizations:role_revoke", args=[clerk_role.pk]), {}),
         (
             reverse("organizations:role_grant", args=[personas["specialist"].pk]),
-            {"agency": ministry.pk, "role": Role.ADMIN},
+            {"role-agency": ministry.pk, "role-role": Role.ADMIN},
         ),
     ]
     for url, data in attempts:
@@ -233,16 +233,18 @@ def test_person_create_grant_revoke_and_lock(
     # grant: unit leader of Vụ Đất đai
     grant_url = reverse("organizations:role_grant", args=[person.pk])
     missing_unit = client.post(
-        grant_url, {"agency": ministry.pk, "role": Role.UNIT_LEADER, "unit": ""}
+        grant_url, {"role-agency": ministry.pk, "role-role": Role.UNIT_LEADER, "role-unit": ""}
     )
     assert "Lãnh đạo đơn vị phải gắn với đơn vị mình lãnh đạo." in missing_unit.content.decode()
     client.post(
-        grant_url, {"agency": ministry.pk, "role": Role.UNIT_LEADER, "unit": units["DD"].pk}
+        grant_url,
+        {"role-agency": ministry.pk, "role-role": Role.UNIT_LEADER, "role-unit": units["DD"].pk},
     )
     assignment = RoleAssignment.objects.get(user=person, role=Role.UNIT_LEADER)
     assert assignment.unit == units["DD"]
     again = client.post(
-        grant_url, {"agency": ministry.pk, "role": Role.UNIT_LEADER, "unit": units["DD"].pk}
+        grant_url,
+        {"role-agency": ministry.pk, "role-role": Role.UNIT_LEADER, "role-unit": units["DD"].pk},
     )
     assert "đã có vai trò Lãnh đạo đơn vị" in again.content.decode()
     page = client.get(reverse("organizations:person", args=[person.pk])).content.decode()
@@ -295,10 +297,10 @@ def test_person_edit_and_password_reset(
     assert specialist.unit == units["TCCB"] and specialist.full_name == "Phạm Thị Chuyên Viên"
     password_url = reverse("organizations:person_password", args=[specialist.pk])
     mismatch = client.post(
-        password_url, {"password": "Mat-khau-2026!", "password2": "Mat-khau-2027!"}
+        password_url, {"pw-password": "Mat-khau-2026!", "pw-password2": "Mat-khau-2027!"}
     )
     assert "Hai lần nhập mật khẩu không khớp." in mismatch.content.decode()
-    client.post(password_url, {"password": "Mat-khau-2026!", "password2": "Mat-khau-2026!"})
+    client.post(password_url, {"pw-password": "Mat-khau-2026!", "pw-password2": "Mat-khau-2026!"})
     assert Client().login(username=specialist.username, password="Mat-khau-2026!")
 
 

@@ -5,6 +5,7 @@ refusals; the list on a phone."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -16,7 +17,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from govdoc.conftest import incoming_input, make_pdf
-from govdoc.documents.models import DocumentType, Priority
+from govdoc.documents.models import DocumentFile, DocumentType, Priority
 from govdoc.incoming.models import IncomingDocument
 from govdoc.incoming.services import incoming_register
 from govdoc.incoming.workflow import Medium
@@ -31,6 +32,7 @@ pytestmark = pytest.mark.browser
 
 SUBJECT = "Về việc giao đất đai cho dự án khu dân cư Đông Anh"
 ISSUER = "Sở Tài nguyên và Môi trường Hà Nội"
+OTHER_SUBJECT = "Về việc báo cáo tình hình sử dụng đất"
 GOVDOC_RED = "rgb(139, 26, 26)"  # .bg-govdoc in web/govdoc.css
 BOOTSTRAP_BLUE = "rgb(13, 110, 253)"  # Bootstrap 5's .btn-primary
 
@@ -88,9 +90,20 @@ def _submit_registration(page: Page) -> None:
 
 
 def test_clerk_registers_finds_and_prints_an_incoming_document(
-    page: Page, login: Login, clerk: User, doc_type: DocumentType, tmp_path: Path
+    page: Page,
+    login: Login,
+    clerk: User,
+    ministry: Agency,
+    doc_type: DocumentType,
+    tmp_path: Path,
 ) -> None:
-    # given the clerk signed in through the login page, and the scanned letter as a PDF file
+    # given another document already in the book, which the search must leave out
+    earlier = incoming_register(
+        agency=ministry,
+        data=incoming_input(doc_type, subject=OTHER_SUBJECT, code_number="99"),
+        actor=clerk,
+    )
+    # and the clerk signed in through the login page, with the scanned letter as a PDF file
     pdf = tmp_path / "qd-15-stnmt.pdf"
     pdf.write_bytes(make_pdf("Quyet dinh 15/QD-STNMT"))
     login(page, clerk.username)
@@ -102,7 +115,7 @@ def test_clerk_registers_finds_and_prints_an_incoming_document(
 
     # then she lands on the document page, which shows the arrival number and what she typed
     page.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
-    incoming = IncomingDocument.objects.select_related("document").get()
+    incoming = IncomingDocument.objects.select_related("document").exclude(pk=earlier.pk).get()
     number = incoming.display_arrival_number
     _expect(page.get_by_test_id("arrival-number")).to_have_text(number)
     _expect(page.get_by_role("alert").filter(has_text="Đã vào sổ văn bản đến")).to_contain_text(
@@ -115,6 +128,9 @@ def test_clerk_registers_finds_and_prints_an_incoming_document(
     assert incoming.document.priority == Priority.URGENT
     assert incoming.document.issuer_name == ISSUER
     assert incoming.medium == Medium.PAPER
+    main = DocumentFile.objects.select_related("stored").get(document=incoming.document)
+    assert (main.role, main.name) == ("MAIN", "qd-15-stnmt.pdf")
+    assert main.stored.sha256 == hashlib.sha256(pdf.read_bytes()).hexdigest()
 
     # when she searches the list without diacritics
     page.get_by_role("link", name="Văn bản đến", exact=True).click()
@@ -129,6 +145,8 @@ def test_clerk_registers_finds_and_prints_an_incoming_document(
     _expect(rows).to_have_count(1)
     _expect(rows.first).to_contain_text(SUBJECT)
     _expect(rows.first.get_by_role("link", name=number, exact=True)).to_be_visible()
+    _expect(rows.first.locator(".priority-badge")).to_have_text("Khẩn")
+    _expect(table).not_to_contain_text(OTHER_SUBJECT)
 
     # when she opens it from the list, she sees the same number
     rows.first.get_by_role("link", name=SUBJECT).click()
@@ -147,6 +165,8 @@ def test_clerk_registers_finds_and_prints_an_incoming_document(
     assert f"{today} {number}" in text
     assert SUBJECT in text
     assert ISSUER in text
+    # and the earlier line too: the book is complete, not just the search result
+    assert OTHER_SUBJECT in text
 
 
 def test_registration_with_missing_fields_shows_vietnamese_errors_and_registers_nothing(
@@ -223,9 +243,7 @@ def test_urgent_document_shows_its_badge_in_the_list(
     )
     incoming_register(
         agency=ministry,
-        data=incoming_input(
-            doc_type, subject="Về việc báo cáo tình hình sử dụng đất", code_number="16"
-        ),
+        data=incoming_input(doc_type, subject=OTHER_SUBJECT, code_number="16"),
         actor=clerk,
     )
 
@@ -241,7 +259,7 @@ def test_urgent_document_shows_its_badge_in_the_list(
     _expect(badge).to_be_visible()
     _expect(badge).to_have_text("Khẩn")
     _expect(urgent_row.get_by_role("link", name=urgent.display_arrival_number)).to_be_visible()
-    ordinary_row = rows.filter(has_text="báo cáo tình hình sử dụng đất")
+    ordinary_row = rows.filter(has_text=OTHER_SUBJECT)
     _expect(ordinary_row.locator(".priority-badge")).to_have_count(0)
 
 
