@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import asdict
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -108,12 +109,14 @@ def _csv_rows(events: QuerySet[AuditEvent]) -> Iterator[str]:
 
 
 @login_required
-def journal_export(request: HttpRequest) -> HttpResponse:
+def journal_export(request: HttpRequest) -> HttpResponseBase:
     _require_reader(request)
     form = _filter_form(request)
     if form.is_bound and form.errors:
         # Exporting with a filter dropped would hand out more than was asked for.
-        messages.error(request, "Điều kiện lọc chưa hợp lệ, chưa xuất tệp. Vui lòng sửa rồi xuất lại.")
+        messages.error(
+            request, "Điều kiện lọc chưa hợp lệ, chưa xuất tệp. Vui lòng sửa rồi xuất lại."
+        )
         return redirect(f"{reverse('audit:journal')}?{request.GET.urlencode()}")
     filters = form.to_filters()
     events = journal_list(actor=request.user, filters=filters)

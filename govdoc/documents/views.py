@@ -77,9 +77,7 @@ def _save(request: HttpRequest, instance: DocumentType | None) -> HttpResponse:
         )
     else:
         form = DocumentTypeForm()
-    return render(
-        request, "documents/type_form.html", {"form": form, "instance": instance}
-    )
+    return render(request, "documents/type_form.html", {"form": form, "instance": instance})
 
 
 @login_required

@@ -21,7 +21,7 @@ from govdoc.documents.services import (
 from govdoc.incoming.duplicates import find_duplicate
 from govdoc.incoming.inputs import IncomingInput
 from govdoc.incoming.models import IncomingDocument, IncomingHistory
-from govdoc.incoming.validation import check_incoming
+from govdoc.incoming.validation import CheckedIncoming, check_incoming
 from govdoc.incoming.workflow import EDITABLE_STATUSES, Status, next_status
 from govdoc.organizations.access import has_role
 from govdoc.organizations.models import Agency
@@ -59,6 +59,26 @@ def _history(
     )
 
 
+def _check_all(data: IncomingInput, *, agency: Agency) -> CheckedIncoming:
+    """Check metadata and files together, so every mistake is reported in one answer."""
+    fields: dict[str, str] = {}
+    message = ""
+    checked: CheckedIncoming | None = None
+    try:
+        checked = check_incoming(data, agency=agency)
+    except ValidationFailed as error:
+        fields.update(error.fields)
+        message = error.message
+    try:
+        files_check(main=data.main_file, attachments=list(data.attachments), required_main=True)
+    except ValidationFailed as error:
+        fields.update({k: v for k, v in error.fields.items() if k not in fields})
+        message = message or error.message
+    if checked is None or fields:
+        raise ValidationFailed(message, fields=fields)
+    return checked
+
+
 def incoming_register(
     *,
     agency: Agency,
@@ -73,8 +93,7 @@ def incoming_register(
     previous system); people registering through the UI or API always get "now".
     """
     _require_clerk(actor, agency)
-    checked = check_incoming(data, agency=agency)
-    files_check(main=data.main_file, attachments=list(data.attachments), required_main=True)
+    checked = _check_all(data, agency=agency)
     duplicate = find_duplicate(data, agency=agency, issuer_name=checked.issuer_name)
     reason = " ".join(data.duplicate_reason.split())
     if duplicate is not None and not reason:

@@ -282,7 +282,7 @@ class ImportForm(StyledFormMixin, forms.Form):
         label="Loại dữ liệu",
         choices=Kind.choices,
         initial=Kind.AGENCIES,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={**CHOICE_ERRORS, "required": "Vui lòng chọn loại dữ liệu."},
     )
     file = forms.FileField(

@@ -29,7 +29,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
@@ -54,6 +54,8 @@ from govdoc.organizations.services import (
     unit_create,
     unit_update,
 )
+
+T = TypeVar("T")
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -405,7 +407,23 @@ def _agency_by_code(code: str, *, field: str) -> Agency:
     return agency
 
 
-def _yes(value: str, default: bool) -> bool:
+def _service(problems: dict[str, str], call: Callable[[], T]) -> T:
+    """Run a service even when some cells could not be looked up, so that the row reports
+    every problem at once; then refuse the row if anything was wrong."""
+    try:
+        result = call()
+    except NotFound:
+        raise
+    except DomainError as error:
+        if not problems:
+            raise
+        raise ValidationFailed(error.message, fields={**error.fields, **problems}) from None
+    if problems:
+        raise ValidationFailed("", fields=problems)
+    return result
+
+
+def _yes(value: str, default: bool, problems: dict[str, str]) -> bool:
     text = fold(value)
     if not text:
         return default
@@ -413,37 +431,34 @@ def _yes(value: str, default: bool) -> bool:
         return True
     if text in {"khong", "0", "no", "false"}:
         return False
-    raise ValidationFailed("", fields={"is_hosted": "Ghi “có” hoặc “không”."})
+    problems["is_hosted"] = "Ghi “có” hoặc “không”."
+    return default
 
 
 def _import_agency(row: dict[str, str], actor: Any) -> str:
+    problems: dict[str, str] = {}
     parent: Agency | None = None
     if row.get("parent_organ_id"):
         code = _code(row["parent_organ_id"])
         parent = Agency.objects.filter(organ_id=code).first()
         if parent is None:
-            raise ValidationFailed(
-                "",
-                fields={
-                    "parent": f"Không tìm thấy cơ quan cấp trên có mã {code} (cơ quan cấp trên "
-                    "phải có sẵn hoặc có trong tệp)."
-                },
+            problems["parent"] = (
+                f"Không tìm thấy cơ quan cấp trên có mã {code} (cơ quan cấp trên phải có sẵn "
+                "hoặc có trong tệp)."
             )
     existing = Agency.objects.filter(organ_id=_code(row["organ_id"])).first()
     if existing is None:
-        agency_create(
-            data=AgencyData(
-                organ_id=row["organ_id"],
-                name=row.get("name", ""),
-                abbreviation=row.get("abbreviation", ""),
-                parent_id=parent.pk if parent else None,
-                address=row.get("address", ""),
-                email=row.get("email", ""),
-                phone=row.get("phone", ""),
-                is_hosted=_yes(row.get("is_hosted", ""), False),
-            ),
-            actor=actor,
+        data = AgencyData(
+            organ_id=row["organ_id"],
+            name=row.get("name", ""),
+            abbreviation=row.get("abbreviation", ""),
+            parent_id=parent.pk if parent else None,
+            address=row.get("address", ""),
+            email=row.get("email", ""),
+            phone=row.get("phone", ""),
+            is_hosted=_yes(row.get("is_hosted", ""), False, problems),
         )
+        _service(problems, lambda: agency_create(data=data, actor=actor))
         return Status.CREATED
     current = AgencyData.of(existing)
     wanted = dataclasses.replace(
@@ -454,34 +469,29 @@ def _import_agency(row: dict[str, str], actor: Any) -> str:
         address=row.get("address") or current.address,
         email=row.get("email") or current.email,
         phone=row.get("phone") or current.phone,
-        is_hosted=_yes(row.get("is_hosted", ""), current.is_hosted),
+        is_hosted=_yes(row.get("is_hosted", ""), current.is_hosted, problems),
     ).normalized()
-    agency_update(agency=existing, data=wanted, actor=actor)
+    _service(problems, lambda: agency_update(agency=existing, data=wanted, actor=actor))
     return Status.UNCHANGED if wanted == current else Status.UPDATED
 
 
 def _import_unit(row: dict[str, str], actor: Any) -> str:
     agency = _agency_by_code(row.get("agency_organ_id", ""), field="agency")
+    problems: dict[str, str] = {}
     parent: Unit | None = None
     if row.get("parent_abbreviation"):
         code = _code(row["parent_abbreviation"])
         parent = Unit.objects.filter(agency=agency, abbreviation=code).first()
         if parent is None:
-            raise ValidationFailed(
-                "",
-                fields={"parent": f"Cơ quan không có đơn vị viết tắt {code}."},
-            )
+            problems["parent"] = f"Cơ quan không có đơn vị viết tắt {code}."
     existing = Unit.objects.filter(agency=agency, abbreviation=_code(row["abbreviation"])).first()
     if existing is None:
-        unit_create(
-            agency=agency,
-            data=UnitData(
-                name=row.get("name", ""),
-                abbreviation=row["abbreviation"],
-                parent_id=parent.pk if parent else None,
-            ),
-            actor=actor,
+        data = UnitData(
+            name=row.get("name", ""),
+            abbreviation=row["abbreviation"],
+            parent_id=parent.pk if parent else None,
         )
+        _service(problems, lambda: unit_create(agency=agency, data=data, actor=actor))
         return Status.CREATED
     current = UnitData.of(existing)
     wanted = dataclasses.replace(
@@ -489,7 +499,7 @@ def _import_unit(row: dict[str, str], actor: Any) -> str:
         name=row.get("name") or current.name,
         parent_id=parent.pk if parent else current.parent_id,
     ).normalized()
-    unit_update(unit=existing, data=wanted, actor=actor)
+    _service(problems, lambda: unit_update(unit=existing, data=wanted, actor=actor))
     return Status.UNCHANGED if wanted == current else Status.UPDATED
 
 
@@ -525,18 +535,24 @@ def parse_roles(text: str) -> list[str]:
 
 def _import_person(row: dict[str, str], actor: Any) -> str:
     agency = _agency_by_code(row.get("agency_organ_id", ""), field="agency")
-    roles = parse_roles(row.get("roles", ""))
+    problems: dict[str, str] = {}
+    try:
+        roles = parse_roles(row.get("roles", ""))
+    except ValidationFailed as error:
+        problems.update(error.fields)
+        roles = []
     unit: Unit | None = None
     if row.get("unit_abbreviation"):
         code = _code(row["unit_abbreviation"])
         unit = Unit.objects.filter(agency=agency, abbreviation=code).first()
         if unit is None:
-            raise ValidationFailed("", fields={"unit": f"Cơ quan không có đơn vị viết tắt {code}."})
+            problems["unit"] = f"Cơ quan không có đơn vị viết tắt {code}."
     position: Position | None = None
     position_name = row.get("position", "")
     if position_name:
         position = Position.objects.filter(agency=agency, name__iexact=position_name).first()
         if position is None:
+            # Rolled back with the row's savepoint if the person is refused.
             position = position_create(
                 agency=agency, data=PositionData(name=position_name), actor=actor
             )
@@ -544,18 +560,17 @@ def _import_person(row: dict[str, str], actor: Any) -> str:
     existing = User.objects.filter(username__iexact=username).first() if username else None
     password = row.get("password", "")
     if existing is None:
-        person = person_create(
-            data=PersonData(
-                username=username,
-                full_name=row.get("full_name", ""),
-                agency_id=agency.pk,
-                email=row.get("email", ""),
-                phone=row.get("phone", ""),
-                unit_id=unit.pk if unit else None,
-                position_id=position.pk if position else None,
-            ),
-            password=password,
-            actor=actor,
+        data = PersonData(
+            username=username,
+            full_name=row.get("full_name", ""),
+            agency_id=agency.pk,
+            email=row.get("email", ""),
+            phone=row.get("phone", ""),
+            unit_id=unit.pk if unit else None,
+            position_id=position.pk if position else None,
+        )
+        person = _service(
+            problems, lambda: person_create(data=data, password=password, actor=actor)
         )
         status: str = Status.CREATED
     else:
@@ -573,7 +588,7 @@ def _import_person(row: dict[str, str], actor: Any) -> str:
             position_id=position.pk if position else None if moved else current.position_id,
         ).normalized()
         try:
-            person_update(person=existing, data=wanted, actor=actor)
+            _service(problems, lambda: person_update(person=existing, data=wanted, actor=actor))
         except NotFound:
             message = f"Tên đăng nhập {username} đã dùng cho một tài khoản bạn không quản trị."
             raise ValidationFailed("", fields={"username": message}) from None

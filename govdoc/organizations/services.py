@@ -546,6 +546,15 @@ def _require_person_admin(actor: Any, person: User) -> None:
     _require_admin(actor, person.agency)
 
 
+def can_manage_person(actor: Any, person: User) -> bool:
+    """May the actor edit this person's account (details, password, lock)?"""
+    try:
+        _require_person_admin(actor, person)
+    except NotFound:
+        return False
+    return True
+
+
 def _save_person(person: User, data: PersonData) -> None:
     for key, value in dataclasses.asdict(data).items():
         setattr(person, key, value)

@@ -34,7 +34,7 @@ from govdoc.organizations.forms import (
     UnitForm,
     ordered_tree,
 )
-from govdoc.organizations.imports import COLUMNS, Kind, import_run, template_csv
+from govdoc.organizations.imports import COLUMNS, MAX_BYTES, Kind, import_run, template_csv
 from govdoc.organizations.models import (
     Agency,
     Delegation,
@@ -516,6 +516,7 @@ def _render_person(
                 Q(delegator=person) | Q(delegate=person), ends_on__gte=today
             ).select_related("delegator", "delegate", "agency"),
             "is_self": person.pk == request.user.pk,
+            "can_edit": services.can_manage_person(request.user, person),
         },
     )
 
@@ -750,11 +751,14 @@ def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_view(request: HttpRequest) -> HttpResponse:
     _require_any_admin(request)
-    report = None
+    report = None  # the page shows the outcome and the per-row report below the form
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
+        upload = form.cleaned_data["file"] if form.is_valid() else None
+        if upload is not None and (upload.size or 0) > MAX_BYTES:
+            # Refused before reading it into memory.
+            form.add_error("file", f"Tệp quá lớn (tối đa {MAX_BYTES // (1024 * 1024)} MB).")
+        elif upload is not None:
             try:
                 report = import_run(
                     kind=form.cleaned_data["kind"],
@@ -765,20 +769,6 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 )
             except DomainError as error:
                 _apply_errors(form, error)
-            else:
-                if report.committed:
-                    messages.success(
-                        request,
-                        f"Đã nhập {len(report.rows)} dòng: {report.created} tạo mới, "
-                        f"{report.updated} cập nhật, {report.unchanged} không thay đổi.",
-                    )
-                elif report.errors:
-                    messages.error(
-                        request,
-                        f"Có {report.errors} dòng lỗi: chưa nhập dòng nào. Sửa tệp rồi nhập lại.",
-                    )
-                else:
-                    messages.info(request, "Tệp hợp lệ (mới kiểm tra, chưa nhập).")
     else:
         form = ImportForm(initial={"kind": request.GET.get("loai") or Kind.AGENCIES})
     return render(

@@ -11,6 +11,7 @@ from govdoc.core.forms import StyledFormMixin
 from govdoc.organizations.models import Agency
 from govdoc.registers.models import BookKind
 
+
 class BookFilterForm(StyledFormMixin, forms.Form):
     agency = forms.ModelChoiceField(
         label="Cơ quan", queryset=Agency.objects.none(), required=False, empty_label="Mọi cơ quan"
@@ -22,9 +23,7 @@ class BookFilterForm(StyledFormMixin, forms.Form):
         label="Loại sổ", choices=[("", "Mọi loại sổ"), *BookKind.choices], required=False
     )
 
-    def __init__(
-        self, *args: Any, agencies: Any, years: list[int], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, agencies: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["agency"].queryset = agencies

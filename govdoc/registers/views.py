@@ -56,9 +56,7 @@ def books(request: HttpRequest) -> HttpResponse:
     if not agency_ids:
         raise Http404()
     agencies = Agency.objects.filter(pk__in=agency_ids).order_by("name")
-    form = BookFilterForm(
-        request.GET or None, agencies=agencies, years=book_years(request.user)
-    )
+    form = BookFilterForm(request.GET or None, agencies=agencies, years=book_years(request.user))
     cleaned: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = BookFilters(
         agency_id=cleaned["agency"].pk if cleaned.get("agency") else None,
@@ -107,8 +105,8 @@ def book_create_view(request: HttpRequest) -> HttpResponse:
     agencies = Agency.objects.filter(pk__in=managed_agency_ids(request.user)).order_by("name")
     if not agencies.exists():
         raise Http404()
-    home = getattr(request.user, "agency_id", None)
-    default = agencies.filter(pk=home).first() or agencies.first()
+    home: int | None = getattr(request.user, "agency_id", None)
+    default = (agencies.filter(pk=home).first() if home else None) or agencies.first()
     initial = {"agency": default.pk if default else None}
     if request.method == "POST":
         form = BookCreateForm(request.POST, agencies=agencies)

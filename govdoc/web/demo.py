@@ -329,7 +329,8 @@ def _period(day: dt.date, rng: random.Random) -> str:
     return rng.choice(options)
 
 
-def _subject(type_name: str, matter: str, place: str, day: dt.date, rng: random.Random) -> str:
+def demo_subject(type_name: str, matter: str, place: str, day: dt.date, rng: random.Random) -> str:
+    """A subject (trích yếu) for a document of this type about `matter`, sent from `place`."""
     where = f" trên địa bàn {place}" if place and rng.random() < 0.6 else ""
     if type_name == "Công văn":
         return f"Về việc {rng.choice(data.LETTER_VERBS)} {matter}{where}"
@@ -460,7 +461,7 @@ def _incoming(
         issued = _issued_date(arrival_day, rng)
         number = _number(issuer, issued, rng)
         notation = _notation(issuer, document_type.abbreviation, rng)
-        subject = _subject(type_name, rng.choice(matters), issuer.spec.place, arrival_day, rng)
+        subject = demo_subject(type_name, rng.choice(matters), issuer.spec.place, arrival_day, rng)
         # Official letters may be signed by the office chief "on behalf of"; the rest by the
         # head or a deputy.
         signers = issuer.signers if type_name == "Công văn" else issuer.signers[:3]

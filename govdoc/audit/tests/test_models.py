@@ -1,4 +1,5 @@
-"""The journal is append-only: the ORM refuses changes, and so does the database itself."""
+"""The journal is append-only: the ORM refuses changes, and on PostgreSQL (production) so does
+the database itself, through the trigger of audit/migrations/0003."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def test_orm_refuses_to_change_or_delete(event: AuditEvent) -> None:
     _unchanged(event)
 
 
+@pytest.mark.postgres
 def test_raw_sql_update_is_refused_by_the_database(event: AuditEvent) -> None:
     # when someone bypasses the ORM
     with pytest.raises(DatabaseError) as refused, transaction.atomic(), connection.cursor() as c:
@@ -49,6 +51,7 @@ def test_raw_sql_update_is_refused_by_the_database(event: AuditEvent) -> None:
     _unchanged(event)
 
 
+@pytest.mark.postgres
 def test_raw_sql_delete_is_refused_by_the_database(event: AuditEvent) -> None:
     with pytest.raises(DatabaseError) as refused, transaction.atomic(), connection.cursor() as c:
         c.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])

@@ -261,3 +261,17 @@ def test_page_count_is_read_from_the_pdf_when_not_given(
         actor=personas["clerk"],
     )
     assert typed.document.page_count == 7
+
+
+def test_metadata_and_file_errors_come_together(
+    ministry: Any, personas: Any, doc_type: Any
+) -> None:
+    before = _counts()
+    with pytest.raises(ValidationFailed) as caught:
+        incoming_register(
+            agency=ministry,
+            data=incoming_input(doc_type, subject="", main_file=None),
+            actor=personas["clerk"],
+        )
+    assert {"subject", "main_file"} <= set(caught.value.fields)
+    assert _counts() == before

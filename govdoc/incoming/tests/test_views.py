@@ -205,4 +205,7 @@ def test_annul_through_the_page(
     page = client.get(reverse("incoming:detail", args=[incoming.pk])).content.decode()
     assert "Đã hủy đăng ký" in page and "Vào sổ nhầm" in page
     leader = client_for(personas["leader"])
-    assert leader.post(reverse("incoming:annul", args=[incoming.pk]), {"reason": "x"}).status_code == 404
+    assert (
+        leader.post(reverse("incoming:annul", args=[incoming.pk]), {"reason": "x"}).status_code
+        == 404
+    )

@@ -334,3 +334,20 @@ def test_parse_roles_accepts_labels_and_codes() -> None:
     ]
     with pytest.raises(ValidationFailed):
         parse_roles("Thủ trưởng")
+
+
+def test_a_row_reports_all_its_problems_at_once(
+    ministry: Agency, units: dict[str, Unit], personas: dict[str, User]
+) -> None:
+    data = _csv(
+        [
+            ["Tên đăng nhập", "Họ và tên", "Mã định danh cơ quan", "Đơn vị", "Vai trò"],
+            ["moi2", "", "000.00.00.G12", "XX", "Giám đốc"],
+        ]
+    )
+    report = import_run(kind=Kind.PEOPLE, name="p.csv", data=data, actor=personas["admin"])
+    (row,) = report.rows
+    assert row.number == 2 and row.status == Status.ERROR
+    assert row.messages[0] == "Họ và tên: Vui lòng nhập họ và tên."
+    assert {message.split(":")[0] for message in row.messages} == {"Họ và tên", "Đơn vị", "Vai trò"}
+    assert not User.objects.filter(username="moi2").exists()

@@ -417,3 +417,22 @@ def test_superuser_sees_every_agency(
     root = make_person("sieuquantri", agency=ministry, roles=[], superuser=True)
     body = client_for(root).get(reverse("organizations:agencies")).content.decode()
     assert ministry.name in body and other_agency.name in body
+
+
+def test_person_of_another_agency_with_a_role_here_is_read_only(
+    ministry: Agency, other_agency: Agency, personas: dict[str, User], client_for: Any
+) -> None:
+    # given a person of another agency who also holds a role in the ministry
+    outsider = personas["outsider"]
+    RoleAssignment.objects.create(user=outsider, agency=ministry, role=Role.SPECIALIST)
+    client = client_for(personas["admin"])
+    url = reverse("organizations:person", args=[outsider.pk])
+    # the ministry's administrator sees them, and the roles they may revoke, but not the account
+    page = client.get(url).content.decode()
+    assert "Người này thuộc cơ quan khác" in page and 'name="full_name"' not in page
+    response = client.post(
+        url, {"username": outsider.username, "full_name": "Đổi", "agency": other_agency.pk}
+    )
+    assert response.status_code == 404
+    outsider.refresh_from_db()
+    assert outsider.full_name == "Người Ngoài"

@@ -15,7 +15,8 @@ _trigger_migration = importlib.import_module("govdoc.audit.migrations.0003_appen
 def committed_db(transactional_db: None) -> Iterator[None]:
     """A database whose writes commit. At the end the journal is emptied with its trigger
     lifted for a moment: the test database is flushed after each such test, and on SQLite
-    the flush is a DELETE, which the append-only trigger refuses (PostgreSQL truncates)."""
+    the flush is a DELETE, which an append-only trigger would refuse (PostgreSQL truncates).
+    Harmless while audit/migrations/0003 installs the trigger on PostgreSQL only."""
     yield
     if connection.vendor != "sqlite":
         return

@@ -145,7 +145,12 @@ def test_admin_creates_books(personas: dict[str, Any], ministry: Agency) -> None
     book = book_create(agency=ministry, year=2026, kind=BookKind.LEGAL, series=" tt ", actor=admin)
     assert (book.series, book.name) == ("TT", "Sổ đăng ký văn bản quy phạm pháp luật (TT)")
     named = book_create(
-        agency=ministry, year=2026, kind=BookKind.COPY, series="X", name=" Sổ  bản sao ", actor=admin
+        agency=ministry,
+        year=2026,
+        kind=BookKind.COPY,
+        series="X",
+        name=" Sổ  bản sao ",
+        actor=admin,
     )
     assert (named.series, named.name) == ("", "Sổ bản sao")
     event = AuditEvent.objects.filter(action="register.create").first()
@@ -208,7 +213,8 @@ def test_rename_and_close_are_journaled_with_the_change(
     book.refresh_from_db()
     assert (book.name, book.is_closed) == ("Sổ văn bản đến chung", True)
     changes = [
-        e.data["changes"] for e in AuditEvent.objects.filter(action="register.update").order_by("id")
+        e.data["changes"]
+        for e in AuditEvent.objects.filter(action="register.update").order_by("id")
     ]
     assert changes == [
         {"name": ["Sổ đăng ký văn bản đến", "Sổ văn bản đến chung"]},

@@ -42,7 +42,10 @@ def _body(response: Any) -> str:
 
 @pytest.mark.parametrize("persona", VIEWERS)
 def test_agency_clerk_leader_and_admin_see_the_books(
-    personas: dict[str, Any], client_for: Any, book: RegisterBook, other_book: RegisterBook,
+    personas: dict[str, Any],
+    client_for: Any,
+    book: RegisterBook,
+    other_book: RegisterBook,
     persona: str,
 ) -> None:
     client = client_for(personas[persona])

@@ -86,9 +86,9 @@ def flushable_audit(transactional_db: None) -> Iterator[None]:
     """Let the live-server tests' flush empty the audit journal on SQLite.
 
     The live server needs committed data, so these tests flush every table afterwards. On
-    PostgreSQL that is TRUNCATE, which the append-only trigger does not see; on SQLite it is
-    DELETE, which the trigger refuses. So the journal is emptied here first, with the DELETE
-    trigger lifted for that statement only and put back, unchanged, in the same transaction.
+    PostgreSQL that is TRUNCATE, which an append-only trigger does not see; on SQLite it is
+    DELETE, which such a trigger refuses. So on SQLite the journal is emptied here first, any
+    DELETE trigger lifted for that statement only and put back, unchanged, in one transaction.
     """
     yield
     if connection.vendor != "sqlite":
