@@ -213,6 +213,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--analyze-every",
+        type=float,
+        default=2.0,
+        help="seconds between ANALYZE runs during the benchmark (0: leave it to autovacuum)",
+    )
     args = parser.parse_args()
 
     common.setup_django(DB_NAME)
@@ -236,7 +242,16 @@ def main() -> None:
             + (f" --threads {args.threads}" if args.threads > 1 else "")
             + f" on 127.0.0.1:{port} (log {log})"
         )
-        elapsed, latencies, statuses, problems = post_all(port, key, payloads, args.clients)
+        print(
+            f"  statistics    ANALYZE every {args.analyze_every:g} s"
+            if args.analyze_every
+            else "  statistics    left to autovacuum"
+        )
+        # Both workers import the application on their first request: warm them up.
+        for _ in range(args.workers * 2):
+            wait_until_up(port, server)
+        with common.Analyzer(DB_NAME, args.analyze_every):
+            elapsed, latencies, statuses, problems = post_all(port, key, payloads, args.clients)
     finally:
         server.terminate()
         try:

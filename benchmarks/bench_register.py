@@ -1,14 +1,17 @@
 """Registration throughput through the service layer, with concurrent clerks.
 
-    .venv/bin/python benchmarks/bench_register.py [--n 2000] [--clients 16] [--single 300]
+    .venv/bin/python benchmarks/bench_register.py [--n 2000] [--clients 16] [--processes 1]
 
-16 threads (each with its own PostgreSQL connection) call
+16 client threads (each with its own PostgreSQL connection) call
 `govdoc.incoming.services.incoming_register` for N documents in total, each with its own small
-PDF. Then the same rows (Document + IncomingDocument + RegisterEntry + StoredFile +
-DocumentFile) are written as bare ORM inserts — no validation, no duplicate check, no audit,
-no history, no lock, no file written — once with the same 16 threads, once with bulk_create,
-and the cost of a registration is shown as a ratio to them. Finally the arrival numbers are
-checked: 1..N, no gap, no repeat.
+PDF. `--processes P` spreads the same clients over P processes (as gunicorn workers are), to
+separate the cost of the service from Python's global interpreter lock.
+
+Then the same rows (Document + IncomingDocument + RegisterEntry + StoredFile + DocumentFile)
+are written as bare ORM inserts — no validation, duplicate check, audit, history, lock or file
+write — with the same 16 threads, and with bulk_create, and the cost of a registration is shown
+as a ratio to them. The arrival numbers are checked: 1..N, no gap, no repeat. A one-client run
+follows (with `--profile`, profiled), and the SQL statements of one registration are counted.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ import cProfile
 import hashlib
 import io
 import itertools
+import multiprocessing
+import os
 import pstats
 import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +81,9 @@ def run_threads(
     return time.perf_counter() - started, latencies, errors
 
 
-def build_inputs(count: int, *, offset: int = 0) -> list[Any]:
-    """Registration inputs, each with its own PDF (content-addressed storage would otherwise
-    store one file for all)."""
+def build_inputs(numbers: Sequence[int]) -> list[Any]:
+    """Registration inputs (document number i for each i), each with its own PDF
+    (content-addressed storage would otherwise store one file for all)."""
     from django.utils import timezone
 
     from govdoc.documents.models import DocumentType
@@ -91,46 +96,137 @@ def build_inputs(count: int, *, offset: int = 0) -> list[Any]:
     issuers = list(Agency.objects.filter(is_hosted=False).order_by("organ_id"))
     today = timezone.localdate()
     inputs = []
-    for i in range(offset, offset + count):
-        issuer = issuers[i % len(issuers)]
-        subject = f"Về việc đề nghị hướng dẫn giao đất, cho thuê đất — văn bản thử số {i + 1}"
+    for number in numbers:
+        issuer = issuers[number % len(issuers)]
+        subject = f"Về việc đề nghị hướng dẫn giao đất, cho thuê đất — văn bản thử số {number}"
         inputs.append(
             IncomingInput(
                 document_type_id=letter.pk,
                 subject=subject,
                 issued_date=today,
                 issuer_id=issuer.pk,
-                code_number=str(i + 1),
+                code_number=str(number),
                 code_notation=f"{issuer.abbreviation}-VP",
                 signer_name="Nguyễn Văn Thử",
                 signer_position="Phó Chủ tịch",
                 main_file=Upload(
-                    name=f"bench-{i + 1}.pdf",
-                    data=make_demo_pdf([f"Van ban thu hieu nang so {i + 1}", subject]),
+                    name=f"bench-{number}.pdf",
+                    data=make_demo_pdf([f"Van ban thu hieu nang so {number}", subject]),
                 ),
             )
         )
     return inputs
 
 
-def service_work(inputs: list[Any]) -> Callable[[], Work]:
+def register_function(variant: str) -> Callable[..., Any]:
+    if variant == "number-last":
+        from variants import register_number_last
+
+        return register_number_last
+    from govdoc.incoming.services import incoming_register
+
+    return incoming_register
+
+
+def service_work(
+    inputs: list[Any], lock_held: list[float], variant: str = "service"
+) -> Callable[[], Work]:
+    """Per thread: the clerk and the ministry, then one registration per call. Records how
+    long the register book's row lock was held (from the return of SELECT … FOR UPDATE to
+    the end of the commit)."""
+
     def make() -> Work:
+        from django.db import connection
+
         from govdoc.organizations.models import Agency, User
         from govdoc.web.demo_data import MINISTRY
 
+        register = register_function(variant)
         clerk = User.objects.get(username="vanthu")
         ministry = Agency.objects.get(organ_id=MINISTRY.organ_id)
+        locked_at: list[float] = []
 
-        from govdoc.incoming.services import incoming_register
+        def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            result = execute(sql, params, many, context)
+            if "FOR UPDATE" in sql and "registers_registerbook" in sql:
+                locked_at.append(time.perf_counter())  # the lock is ours from here
+            return result
 
         def work(index: int) -> None:
             # Each request loads the person's roles anew; do not let the cache hide that.
             clerk.__dict__.pop("_govdoc_roles", None)
-            incoming_register(agency=ministry, data=inputs[index], actor=clerk)
+            locked_at.clear()
+            with connection.execute_wrapper(watch):
+                register(agency=ministry, data=inputs[index], actor=clerk)
+            if locked_at:
+                lock_held.append(time.perf_counter() - locked_at[0])
 
         return work
 
     return make
+
+
+def _process_main(
+    process: int,
+    processes: int,
+    clients: int,
+    total: int,
+    variant: str,
+    ready: Any,
+    start: Any,
+    results: Any,
+) -> None:
+    """One of several processes: its share of the documents, on its share of the clients."""
+    common.setup_django(DB_NAME, fresh=False, data_dir=os.environ["GOVDOC_DATA_DIR"], migrate=False)
+    numbers = list(range(process + 1, total + 1, processes))
+    inputs = build_inputs(numbers)
+    lock_held: list[float] = []
+    ready.wait()
+    start.wait()
+    _elapsed, latencies, errors = run_threads(len(inputs), clients, service_work(inputs, lock_held))
+    results.put((latencies, errors, lock_held))
+
+
+def run_service(
+    total: int, clients: int, processes: int, variant: str
+) -> tuple[float, list[float], list[str], list[float]]:
+    """Register documents 1..total with `clients` clients spread over `processes` processes."""
+    if processes <= 1:
+        lock_held: list[float] = []
+        inputs = build_inputs(range(1, total + 1))
+        elapsed, latencies, errors = run_threads(
+            total, clients, service_work(inputs, lock_held, variant)
+        )
+        return elapsed, latencies, errors, lock_held
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(processes + 1)
+    start = context.Event()
+    results = context.Queue()
+    share = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
+    children = [
+        context.Process(
+            target=_process_main,
+            args=(i, processes, share[i], total, variant, ready, start, results),
+        )
+        for i in range(processes)
+    ]
+    for child in children:
+        child.start()
+    ready.wait()
+    started = time.perf_counter()
+    start.set()
+    latencies: list[float] = []
+    errors: list[str] = []
+    held: list[float] = []
+    for _ in children:
+        child_latencies, child_errors, child_held = results.get()
+        latencies += child_latencies
+        errors += child_errors
+        held += child_held
+    elapsed = time.perf_counter() - started
+    for child in children:
+        child.join()
+    return elapsed, latencies, errors, held
 
 
 def bare_rows(inputs: list[Any], agency: Any) -> list[dict[str, Any]]:
@@ -314,7 +410,7 @@ def check_numbers(expected: int) -> str:
     )
 
 
-def queries_of_one(inputs: list[Any]) -> str:
+def statements_of_one(inputs: list[Any]) -> str:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -332,80 +428,121 @@ def queries_of_one(inputs: list[Any]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--n", type=int, default=2000, help="registrations with 16 clients")
+    parser = argparse.ArgumentParser(description="registration through the service layer")
+    parser.add_argument("--n", type=int, default=2000, help="registrations by the clients")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument(
-        "--single", type=int, default=300, help="registrations with one client afterwards (0: none)"
+        "--processes", type=int, default=1, help="processes the clients are spread over"
+    )
+    parser.add_argument(
+        "--single", type=int, default=300, help="registrations by one client afterwards (0: none)"
     )
     parser.add_argument("--profile", action="store_true", help="profile the one-client run")
+    parser.add_argument(
+        "--analyze-every",
+        type=float,
+        default=2.0,
+        help="seconds between ANALYZE runs during the benchmark (0: leave it to autovacuum)",
+    )
+    parser.add_argument("--skip-baseline", action="store_true", help="no bare-insert runs")
+    parser.add_argument(
+        "--variant",
+        choices=["service", "number-last"],
+        default="service",
+        help="number-last: the experiment in variants.py (book lock taken last)",
+    )
     args = parser.parse_args()
 
     common.setup_django(DB_NAME)
     common.seed_organisation()
     print("Registration through the service layer (incoming_register), PostgreSQL")
     common.print_machine()
+    print(
+        f"  statistics    ANALYZE every {args.analyze_every:g} s"
+        if args.analyze_every
+        else "  statistics    left to autovacuum"
+    )
 
-    inputs = build_inputs(args.n)
-    elapsed, latencies, errors = run_threads(args.n, args.clients, service_work(inputs))
+    with common.Analyzer(DB_NAME, args.analyze_every):
+        elapsed, latencies, errors, lock_held = run_service(
+            args.n, args.clients, args.processes, args.variant
+        )
     rate = args.n / elapsed
-    print(f"\nservice, {args.clients} clients: {args.n} registrations in {elapsed:.2f} s")
+    print(
+        f"\n{args.variant}, {args.clients} clients in {args.processes} process(es): "
+        f"{args.n} registrations in {elapsed:.2f} s"
+    )
     print(f"  {rate:.1f} registrations/s; latency {common.summary_ms(latencies)}")
+    print(f"  book row lock held (FOR UPDATE → commit): {common.summary_ms(lock_held)}")
+    print(
+        f"  lock held in total {sum(lock_held):.2f} s = "
+        f"{sum(lock_held) / elapsed * 100:.0f} % of the run"
+    )
     print(f"  errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
     print(f"  numbers: {check_numbers(args.n - len(errors))}")
     print(f"  load average after: {common.load_average()}")
 
-    agency, book = bench_agency("000.00.98.G12", "Cơ quan thử (chèn trực tiếp)")
-    rows = bare_rows(inputs, agency)
-    bare_elapsed, bare_latencies, bare_errors = run_threads(
-        args.n, args.clients, bare_work(rows, agency, book)
-    )
-    bare_rate = args.n / bare_elapsed
-    print(f"\nbare ORM inserts, {args.clients} clients: {args.n} in {bare_elapsed:.2f} s")
-    print(f"  {bare_rate:.1f} rows-sets/s; latency {common.summary_ms(bare_latencies)}")
-    print(f"  errors: {len(bare_errors)}" + (f" (first: {bare_errors[0]})" if bare_errors else ""))
+    if not args.skip_baseline:
+        inputs = build_inputs(range(1, args.n + 1))
+        agency, book = bench_agency("000.00.98.G12", "Cơ quan thử (chèn trực tiếp)")
+        rows = bare_rows(inputs, agency)
+        with common.Analyzer(DB_NAME, args.analyze_every):
+            bare_elapsed, bare_latencies, bare_errors = run_threads(
+                args.n, args.clients, bare_work(rows, agency, book)
+            )
+        bare_rate = args.n / bare_elapsed
+        print(f"\nbare ORM inserts, {args.clients} threads: {args.n} in {bare_elapsed:.2f} s")
+        print(f"  {bare_rate:.1f} row sets/s; latency {common.summary_ms(bare_latencies)}")
+        print(f"  errors: {len(bare_errors)}" + (f" ({bare_errors[0]})" if bare_errors else ""))
 
-    bulk_agency, bulk_book = bench_agency("000.00.97.G12", "Cơ quan thử (bulk_create)")
-    bulk_rows = bare_rows(inputs, bulk_agency)
-    bulk_elapsed = bulk_insert(bulk_rows, bulk_agency, bulk_book)
-    bulk_rate = args.n / bulk_elapsed
-    print(f"\nbulk_create (1 thread, batches of 500): {args.n} in {bulk_elapsed:.2f} s")
-    print(f"  {bulk_rate:.1f} row-sets/s")
+        bulk_agency, bulk_book = bench_agency("000.00.97.G12", "Cơ quan thử (bulk_create)")
+        bulk_elapsed = bulk_insert(bare_rows(inputs, bulk_agency), bulk_agency, bulk_book)
+        bulk_rate = args.n / bulk_elapsed
+        print(f"\nbulk_create (1 thread, batches of 500): {args.n} in {bulk_elapsed:.2f} s")
+        print(f"  {bulk_rate:.1f} row sets/s")
 
-    print("\ncost of a registration")
-    print(f"  vs bare inserts (same 16 clients): {bare_rate / rate:.1f}x")
-    print(f"  vs bulk_create:                   {bulk_rate / rate:.1f}x")
+        print("\ncost of a registration (time per document)")
+        print(f"  vs bare inserts, {args.clients} threads: {bare_rate / rate:.1f}x")
+        print(f"  vs bulk_create:                {bulk_rate / rate:.1f}x")
 
+    total = args.n - len(errors)
     if args.single:
         # One client, in this thread (so that --profile sees the calls).
-        more = build_inputs(args.single, offset=args.n)
-        work = service_work(more)()
+        more = build_inputs(range(args.n + 1, args.n + args.single + 1))
+        one_held: list[float] = []
+        work = service_work(more, one_held, args.variant)()
         one_latencies: list[float] = []
         profiler = cProfile.Profile() if args.profile else None
-        if profiler is not None:
-            profiler.enable()
-        started = time.perf_counter()
-        for index in range(args.single):
-            began = time.perf_counter()
-            work(index)
-            one_latencies.append(time.perf_counter() - began)
-        one_elapsed = time.perf_counter() - started
-        if profiler is not None:
-            profiler.disable()
-        print(f"\nservice, 1 client: {args.single} registrations in {one_elapsed:.2f} s")
+        with common.Analyzer(DB_NAME, args.analyze_every):
+            cpu_started = time.process_time()
+            started = time.perf_counter()
+            if profiler is not None:
+                profiler.enable()
+            for index in range(args.single):
+                began = time.perf_counter()
+                work(index)
+                one_latencies.append(time.perf_counter() - began)
+            if profiler is not None:
+                profiler.disable()
+            one_elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
+        total += args.single
+        print(f"\n{args.variant}, 1 client: {args.single} registrations in {one_elapsed:.2f} s")
         print(
             f"  {args.single / one_elapsed:.1f} registrations/s; "
             f"latency {common.summary_ms(one_latencies)}"
         )
-        print(f"  numbers: {check_numbers(args.n + args.single - len(errors))}")
+        print(f"  Python CPU per registration: {cpu / args.single * 1000:.1f} ms")
+        print(f"  book row lock held: {common.summary_ms(one_held)}")
+        print(f"  numbers: {check_numbers(total)}")
         if profiler is not None:
             stream = io.StringIO()
             stats = pstats.Stats(profiler, stream=stream)
-            stats.sort_stats("cumulative").print_stats(r"govdoc|django/db/models/(query|base)", 35)
+            stats.sort_stats("cumulative").print_stats(r"govdoc/", 30)
             print(stream.getvalue())
 
-    one = build_inputs(1, offset=10_000_000)
-    print(f"\nSQL statements of one registration: {queries_of_one(one)}")
+    one = build_inputs([total + 1])
+    print(f"\nSQL statements of one registration: {statements_of_one(one)}")
 
 
 if __name__ == "__main__":

@@ -43,7 +43,9 @@ def database_exists(name: str) -> bool:
     return row is not None
 
 
-def setup_django(db_name: str, *, fresh: bool = True, data_dir: str | None = None) -> str:
+def setup_django(
+    db_name: str, *, fresh: bool = True, data_dir: str | None = None, migrate: bool = True
+) -> str:
     """Point govdoc at the benchmark database, set Django up, migrate. Returns the data
     directory (files, secret key), which a server started later must share."""
     if fresh or not database_exists(db_name):
@@ -61,7 +63,8 @@ def setup_django(db_name: str, *, fresh: bool = True, data_dir: str | None = Non
     from django.core.management import call_command
 
     django.setup()
-    call_command("migrate", verbosity=0)
+    if migrate:
+        call_command("migrate", verbosity=0)
     return directory
 
 
@@ -138,3 +141,49 @@ def print_machine() -> None:
 
 def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+ANALYZED_TABLES = (
+    "documents_document",
+    "incoming_incomingdocument",
+    "registers_registerentry",
+    "documents_storedfile",
+    "documents_documentfile",
+)
+
+
+class Analyzer:
+    """Keeps the planner's statistics current during a run, as autovacuum does on a live
+    system (it wakes once a minute: a benchmark that fills empty tables in seconds would
+    otherwise be measured with plans made for empty tables). `interval` 0: do nothing."""
+
+    def __init__(self, db_name: str, interval: float) -> None:
+        import threading
+
+        self.db_name = db_name
+        self.interval = interval
+        self.runs = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def analyze(self) -> None:
+        import psycopg
+
+        with psycopg.connect(database_url(self.db_name), autocommit=True) as conn:
+            conn.execute("ANALYZE " + ", ".join(ANALYZED_TABLES))
+        self.runs += 1
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.analyze()
+
+    def __enter__(self) -> Analyzer:
+        if self.interval > 0:
+            self.analyze()
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()

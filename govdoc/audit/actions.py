@@ -32,6 +32,7 @@ LABELS: dict[str, str] = {
     "incoming.export": "Xuất sổ văn bản đến",
     "file.download": "Tải tệp",
     "file.view": "Xem tệp",
+    "audit.export": "Xuất nhật ký hệ thống",
     "api.token_create": "Tạo mã truy cập API",
     "api.token_revoke": "Thu hồi mã truy cập API",
 }

@@ -122,7 +122,7 @@ def test_agency_admin_sees_the_agency_and_their_own_events_newest_first(
     assert _shown(response, events) == ["admin_elsewhere", "admin_in_ministry", "clerk_in_ministry"]
     body = response.content.decode()
     assert "Đăng ký văn bản đến" in body and "Tạo sổ" in body  # Vietnamese labels
-    assert "05/01/2026 08:30:00" in body
+    assert '05/01/2026</span> <span class="text-nowrap">08:30:00' in body
 
 
 def test_superuser_sees_everything(
