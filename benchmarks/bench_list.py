@@ -19,6 +19,7 @@ import datetime as dt
 import random
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +206,175 @@ def timed(client: Any, url: str, params: dict[str, str], requests: int) -> list[
     return durations
 
 
+def _median_ms(run: Any, times: int = 15) -> float:
+    durations = []
+    for _ in range(times):
+        started = time.perf_counter()
+        run()
+        durations.append(time.perf_counter() - started)
+    return common.percentile(durations, 0.5) * 1000
+
+
+def registration_at_scale(count: int) -> None:
+    """What the size of the register does to a registration: the duplicate check compares
+    UPPER(number), UPPER(symbol) and the year, which no index serves, so it scans the
+    documents. Experiment (benchmark database only): the same check with an expression
+    index, created and dropped here."""
+    from bench_register import build_inputs
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from govdoc.incoming.duplicates import find_duplicate
+    from govdoc.incoming.models import IncomingDocument
+    from govdoc.incoming.services import incoming_register
+    from govdoc.organizations.models import Agency, User
+    from govdoc.web.demo_data import MINISTRY
+
+    ministry = Agency.objects.get(organ_id=MINISTRY.organ_id)
+    clerk = User.objects.get(username="vanthu")
+    first = IncomingDocument.objects.count() + 1_000_000
+    inputs = build_inputs(range(first, first + count))
+    issuer = "Ủy ban nhân dân tỉnh Nghệ An"
+
+    def check_all() -> list[float]:
+        checks: list[float] = []
+        for data in inputs:
+            started = time.perf_counter()
+            find_duplicate(data, agency=ministry, issuer_name=issuer)
+            checks.append(time.perf_counter() - started)
+        return checks
+
+    def plan() -> None:
+        with CaptureQueriesContext(connection) as captured:
+            find_duplicate(inputs[0], agency=ministry, issuer_name=issuer)
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE) " + captured.captured_queries[0]["sql"])
+            lines = [row[0] for row in cursor.fetchall()]
+        for line in lines:
+            if "Scan" in line or "Execution Time" in line:
+                print(f"      {line.strip()}")
+
+    print(f"  duplicate check alone:           {common.summary_ms(check_all())}")
+    plan()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE INDEX bench_duplicate_key ON documents_document "
+            "(UPPER(code_number), UPPER(code_notation))"
+        )
+        cursor.execute("ANALYZE documents_document")
+    try:
+        print(
+            f"  … with an index on (UPPER(code_number), UPPER(code_notation)) [experiment]: "
+            f"{common.summary_ms(check_all())}"
+        )
+        plan()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX bench_duplicate_key")
+    durations: list[float] = []
+    for data in inputs:
+        clerk.__dict__.pop("_govdoc_roles", None)
+        started = time.perf_counter()
+        incoming_register(agency=ministry, data=data, actor=clerk)
+        durations.append(time.perf_counter() - started)
+    print(f"  registration (1 client, service as is): {common.summary_ms(durations)}")
+
+
+def _render_filter_form(params: dict[str, str], agency_id: int | None) -> str:
+    from govdoc.incoming.forms import FilterForm
+
+    form = FilterForm(params or None, agency_id=agency_id)
+    return "".join(str(field) for field in form)
+
+
+def where_time_goes(client: Any, url: str, letter_id: int) -> None:
+    """Split the page's time: SQL (and the paginator's COUNT), the rows' template, the
+    filter form, the rest. Then the COUNT alternatives timed on their own (experiments)."""
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test.utils import CaptureQueriesContext
+
+    from govdoc.incoming.selectors import IncomingFilters, incoming_list
+    from govdoc.organizations.models import User
+
+    clerk = User.objects.get(username="vanthu")
+    agency_id = clerk.agency_id
+    cases: list[tuple[str, dict[str, str], IncomingFilters, int]] = [
+        ("no filter, 25 rows", {}, IncomingFilters(), 25),
+        ("no filter, 100 rows", {"per_page": "100"}, IncomingFilters(), 100),
+        ('search "dat dai"', {"q": "dat dai"}, IncomingFilters(q="dat dai"), 25),
+        (
+            "type filter",
+            {"document_type": str(letter_id)},
+            IncomingFilters(document_type_id=letter_id),
+            25,
+        ),
+    ]
+    print(
+        f"  {'case':<22} {'whole':>7} {'SQL':>7} {'COUNT':>7} {'rows tpl':>9} {'form':>7}"
+        "   (median ms)"
+    )
+    for label, params, filters, size in cases:
+        whole = _median_ms(partial(client.get, url, params))
+        sql_times = []
+        count_times = []
+        for _ in range(7):
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url, params)
+            sql_times.append(sum(float(q["time"]) for q in captured.captured_queries))
+            count_times.append(
+                sum(float(q["time"]) for q in captured.captured_queries if "COUNT(" in q["sql"])
+            )
+        queryset = incoming_list(actor=clerk, agency_id=agency_id, filters=filters)
+        rows = list(queryset[:size])
+        table = _median_ms(partial(render_to_string, "incoming/_table.html", {"rows": rows}))
+        form = _median_ms(partial(_render_filter_form, params, agency_id))
+        print(
+            f"  {label:<22} {whole:7.1f} {common.percentile(sql_times, 0.5) * 1000:7.1f} "
+            f"{common.percentile(count_times, 0.5) * 1000:7.1f} {table:9.1f} {form:7.1f}"
+        )
+
+    print("\n  the paginator's COUNT alone, and alternatives [experiments, median ms]:")
+    for label, filters in (
+        ("no filter", IncomingFilters()),
+        ('search "dat dai"', IncomingFilters(q="dat dai")),
+        ("type filter", IncomingFilters(document_type_id=letter_id)),
+    ):
+        queryset = incoming_list(actor=clerk, agency_id=agency_id, filters=filters)
+        exact = _median_ms(queryset.count)
+        capped = _median_ms(queryset[:1001].count)
+        print(f"    {label:<20} exact COUNT {exact:7.1f}   capped at 1001 rows {capped:7.1f}")
+    count_sql = (
+        "SELECT COUNT(*) FROM incoming_incomingdocument i JOIN documents_document d "
+        "ON d.id = i.document_id WHERE i.agency_id = %s AND {condition}"
+    )
+    words = "to_tsvector('simple', d.search_text) @@ to_tsquery('simple', 'dat & dai')"
+    with connection.cursor() as cursor:
+
+        def run(condition: str) -> None:
+            cursor.execute(count_sql.format(condition=condition), [agency_id])
+            cursor.fetchone()
+
+        substring = _median_ms(
+            partial(run, "d.search_text LIKE '%%dat%%' AND d.search_text LIKE '%%dai%%'")
+        )
+        started = time.perf_counter()
+        cursor.execute(
+            "CREATE INDEX bench_search_words ON documents_document "
+            "USING gin (to_tsvector('simple', search_text))"
+        )
+        built = time.perf_counter() - started
+        cursor.execute("ANALYZE documents_document")
+        try:
+            whole_words = _median_ms(partial(run, words))
+        finally:
+            cursor.execute("DROP INDEX bench_search_words")
+    print(
+        f'    search "dat dai": words through a GIN full-text index {whole_words:.1f} ms '
+        f"vs substrings (trigram) {substring:.1f} ms (index built in {built:.1f} s)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="incoming list with many documents")
     parser.add_argument("--documents", type=int, default=100_000)
@@ -275,6 +445,12 @@ def main() -> None:
                 print(f"      {float(query['time']) * 1000:6.1f} ms  {query['sql'][:150]}")
     same = counts["25"] == counts["100"]
     print(f"  {'OK: same number of queries' if same else 'GROWS with the page size'}")
+
+    print("\nwhere the time of a page goes:")
+    where_time_goes(client, url, letter.pk)
+
+    print(f"\nregistration with {IncomingDocument.objects.count()} documents in the register:")
+    registration_at_scale(20)
 
     print("\nquery plans (EXPLAIN ANALYZE) of the slowest scenario's statements:")
     with CaptureQueriesContext(connection) as captured:

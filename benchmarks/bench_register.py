@@ -39,6 +39,8 @@ import common
 DB_NAME = "govdoc_bench_register"
 
 Work = Callable[[int], None]
+# Statements run while the book row is locked, per registration (this process).
+LOCKED_STATEMENTS: list[int] = []
 
 
 def run_threads(
@@ -123,6 +125,10 @@ def register_function(variant: str) -> Callable[..., Any]:
         from variants import register_number_last
 
         return register_number_last
+    if variant == "short-lock":
+        from variants import register_short_lock
+
+        return register_short_lock
     from govdoc.incoming.services import incoming_register
 
     return incoming_register
@@ -145,10 +151,14 @@ def service_work(
         clerk = User.objects.get(username="vanthu")
         ministry = Agency.objects.get(organ_id=MINISTRY.organ_id)
         locked_at: list[float] = []
+        inside: list[str] = []
 
         def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            if locked_at:
+                inside.append(sql)
             result = execute(sql, params, many, context)
-            if "FOR UPDATE" in sql and "registers_registerbook" in sql:
+            takes_lock = "FOR UPDATE" in sql or "RETURNING last_number" in sql
+            if takes_lock and "registers_registerbook" in sql and not locked_at:
                 locked_at.append(time.perf_counter())  # the lock is ours from here
             return result
 
@@ -156,10 +166,13 @@ def service_work(
             # Each request loads the person's roles anew; do not let the cache hide that.
             clerk.__dict__.pop("_govdoc_roles", None)
             locked_at.clear()
+            inside.clear()
             with connection.execute_wrapper(watch):
                 register(agency=ministry, data=inputs[index], actor=clerk)
             if locked_at:
                 lock_held.append(time.perf_counter() - locked_at[0])
+                # + 1: the COMMIT, which does not pass through execute wrappers
+                LOCKED_STATEMENTS.append(len(inside) + 1)
 
         return work
 
@@ -447,9 +460,10 @@ def main() -> None:
     parser.add_argument("--skip-baseline", action="store_true", help="no bare-insert runs")
     parser.add_argument(
         "--variant",
-        choices=["service", "number-last"],
+        choices=["service", "number-last", "short-lock"],
         default="service",
-        help="number-last: the experiment in variants.py (book lock taken last)",
+        help="experiments in variants.py: number-last (files before the number), short-lock "
+        "(and the number by one UPDATE … RETURNING)",
     )
     args = parser.parse_args()
 
@@ -473,7 +487,7 @@ def main() -> None:
         f"{args.n} registrations in {elapsed:.2f} s"
     )
     print(f"  {rate:.1f} registrations/s; latency {common.summary_ms(latencies)}")
-    print(f"  book row lock held (FOR UPDATE → commit): {common.summary_ms(lock_held)}")
+    print(f"  book row lock held (number taken → commit): {common.summary_ms(lock_held)}")
     print(
         f"  lock held in total {sum(lock_held):.2f} s = "
         f"{sum(lock_held) / elapsed * 100:.0f} % of the run"
@@ -534,6 +548,8 @@ def main() -> None:
         )
         print(f"  Python CPU per registration: {cpu / args.single * 1000:.1f} ms")
         print(f"  book row lock held: {common.summary_ms(one_held)}")
+        if LOCKED_STATEMENTS:
+            print(f"  statements while the book is locked: {LOCKED_STATEMENTS[-1]} (with COMMIT)")
         print(f"  numbers: {check_numbers(total)}")
         if profiler is not None:
             stream = io.StringIO()

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from govdoc.api.models import ApiToken
 from govdoc.audit.services import audit_record
-from govdoc.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from govdoc.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from govdoc.organizations.access import has_role
 from govdoc.organizations.roles import Role
 
@@ -73,7 +73,7 @@ def token_create(
     Only the person themself creates their tokens: a token acts with all their rights.
     """
     if not getattr(actor, "is_authenticated", False) or actor.pk != user.pk:
-        raise ValidationFailed("Chỉ chính người dùng được tạo mã truy cập cho mình.")
+        raise Forbidden("Chỉ chính người dùng được tạo mã truy cập cho mình.")
     if not user.is_active:
         raise ValidationFailed("Tài khoản đã bị khóa, không tạo được mã truy cập.")
     clean_name = " ".join(name.split())

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
-from govdoc.core.errors import Conflict, ValidationFailed
+from govdoc.core.errors import Conflict, Forbidden, ValidationFailed
 from govdoc.core.text import fold
 from govdoc.documents.models import Document, DocumentFile, DocumentType, MetadataVersion
 from govdoc.documents.storage import Upload, check_upload, store_bytes
@@ -143,7 +143,7 @@ def document_type_save(
     """Create or change a document type (administrators extend NĐ 30's list)."""
     # Superusers administer every agency, also when they belong to none.
     if not (getattr(actor, "is_superuser", False) or has_role(actor, agency_id, Role.ADMIN)):
-        raise ValidationFailed("Chỉ quản trị hệ thống được sửa danh mục loại văn bản.")
+        raise Forbidden("Chỉ quản trị hệ thống được sửa danh mục loại văn bản.")
     name = " ".join(name.split())
     abbreviation = abbreviation.strip()
     errors: dict[str, str] = {}

@@ -9,7 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
-from govdoc.core.errors import Conflict, DuplicateSuspected, InvalidTransition, ValidationFailed
+from govdoc.core.errors import (
+    Conflict,
+    DuplicateSuspected,
+    Forbidden,
+    InvalidTransition,
+    ValidationFailed,
+)
 from govdoc.documents.models import Direction, Document
 from govdoc.documents.pdf_info import pdf_page_count
 from govdoc.documents.services import (
@@ -34,7 +40,7 @@ REGISTRAR_ROLES = (Role.CLERK,)
 
 def _require_clerk(actor: Any, agency: Agency) -> None:
     if not has_role(actor, agency.pk, *REGISTRAR_ROLES):
-        raise ValidationFailed("Chỉ văn thư của cơ quan được đăng ký văn bản đến.")
+        raise Forbidden("Chỉ văn thư của cơ quan được đăng ký văn bản đến.")
 
 
 def _history(

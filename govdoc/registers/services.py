@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
-from govdoc.core.errors import Conflict, ValidationFailed
+from govdoc.core.errors import Conflict, Forbidden, ValidationFailed
 from govdoc.organizations.access import has_role
 from govdoc.organizations.models import Agency
 from govdoc.organizations.roles import Role
@@ -37,7 +37,7 @@ SERIES_MAX_LENGTH = 20
 
 def _require_admin(actor: Any, agency: Agency) -> None:
     if not has_role(actor, agency.pk, Role.ADMIN):
-        raise ValidationFailed("Chỉ quản trị hệ thống của cơ quan được quản lý sổ văn bản.")
+        raise Forbidden("Chỉ quản trị hệ thống của cơ quan được quản lý sổ văn bản.")
 
 
 def book_create(

@@ -246,8 +246,9 @@ def test_only_clerks_register(
     before = snapshot()
     # when their program tries to register
     response = client.post(API, form(doc_type))
-    # then it is refused and nothing is written
-    assert response.status_code == 400
+    # then it is refused (403) and nothing is written
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
     assert "văn thư" in response.json()["message"]
     assert snapshot() == before
 

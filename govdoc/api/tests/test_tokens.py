@@ -20,7 +20,7 @@ from govdoc.api.tokens import (
     token_revoke,
 )
 from govdoc.audit.models import AuditEvent
-from govdoc.core.errors import Conflict, NotFound, ValidationFailed
+from govdoc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from govdoc.organizations.models import User
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_two_tokens_have_different_keys(personas: dict[str, User]) -> None:
 def test_nobody_creates_a_token_for_someone_else(personas: dict[str, User]) -> None:
     # given an administrator of the same agency
     # when they try to create a token that would act as the clerk
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Forbidden):
         token_create(user=personas["clerk"], name="Hộ", actor=personas["admin"])
     # then nothing is written
     assert not ApiToken.objects.exists()

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from govdoc.audit.models import AuditEvent
-from govdoc.core.errors import ValidationFailed
+from govdoc.core.errors import Forbidden
 from govdoc.documents.models import DocumentType
 from govdoc.documents.services import document_type_save
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_only_an_administrator_saves_types(personas: dict[str, Any], persona: str) -> None:
     actor = personas[persona]
     before = DocumentType.objects.count()
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Forbidden):
         document_type_save(
             actor=actor, agency_id=actor.agency_id, name="Giấy xác nhận", abbreviation="GXN"
         )
@@ -29,7 +29,7 @@ def test_only_an_administrator_saves_types(personas: dict[str, Any], persona: st
 def test_admin_of_one_agency_cannot_act_in_the_name_of_another(
     personas: dict[str, Any], other_agency: Any
 ) -> None:
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Forbidden):
         document_type_save(
             actor=personas["admin"], agency_id=other_agency.pk, name="Giấy", abbreviation="G"
         )

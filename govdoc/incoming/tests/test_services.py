@@ -9,7 +9,7 @@ import pytest
 
 from govdoc.audit.models import AuditEvent
 from govdoc.conftest import incoming_input, make_docx, make_pdf
-from govdoc.core.errors import Conflict, DuplicateSuspected, ValidationFailed
+from govdoc.core.errors import Conflict, DuplicateSuspected, Forbidden, ValidationFailed
 from govdoc.documents.models import Document, DocumentFile, MetadataVersion, StoredFile
 from govdoc.documents.storage import Upload
 from govdoc.incoming.models import IncomingDocument, IncomingHistory
@@ -68,8 +68,9 @@ def test_only_the_clerk_registers(
     ministry: Any, personas: Any, doc_type: Any, persona: str
 ) -> None:
     before = _counts()
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Forbidden) as caught:
         incoming_register(agency=ministry, data=incoming_input(doc_type), actor=personas[persona])
+    assert caught.value.status == 403
     assert _counts() == before
 
 

@@ -6,78 +6,166 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RegisterBook',
+            name="RegisterBook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('kind', models.CharField(choices=[('INCOMING', 'Sổ đăng ký văn bản đến'), ('OUTGOING', 'Sổ đăng ký văn bản đi'), ('LEGAL', 'Sổ văn bản quy phạm pháp luật (theo loại)'), ('COPY', 'Sổ bản sao')], max_length=10, verbose_name='loại sổ')),
-                ('series', models.CharField(blank=True, default='', max_length=20, verbose_name='loại văn bản riêng')),
-                ('name', models.CharField(max_length=200, verbose_name='tên sổ')),
-                ('last_number', models.PositiveIntegerField(default=0, verbose_name='số cuối đã cấp')),
-                ('is_closed', models.BooleanField(default=False, verbose_name='đã khóa sổ')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='register_books', to='organizations.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("INCOMING", "Sổ đăng ký văn bản đến"),
+                            ("OUTGOING", "Sổ đăng ký văn bản đi"),
+                            ("LEGAL", "Sổ văn bản quy phạm pháp luật (theo loại)"),
+                            ("COPY", "Sổ bản sao"),
+                        ],
+                        max_length=10,
+                        verbose_name="loại sổ",
+                    ),
+                ),
+                (
+                    "series",
+                    models.CharField(
+                        blank=True, default="", max_length=20, verbose_name="loại văn bản riêng"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="tên sổ")),
+                (
+                    "last_number",
+                    models.PositiveIntegerField(default=0, verbose_name="số cuối đã cấp"),
+                ),
+                ("is_closed", models.BooleanField(default=False, verbose_name="đã khóa sổ")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="register_books",
+                        to="organizations.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sổ văn bản',
-                'verbose_name_plural': 'sổ văn bản',
-                'ordering': ['-year', 'agency_id', 'kind', 'series'],
+                "verbose_name": "sổ văn bản",
+                "verbose_name_plural": "sổ văn bản",
+                "ordering": ["-year", "agency_id", "kind", "series"],
             },
         ),
         migrations.CreateModel(
-            name='RegisterEntry',
+            name="RegisterEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='số')),
-                ('given_at', models.DateTimeField(verbose_name='thời điểm cấp')),
-                ('target_type', models.CharField(max_length=64)),
-                ('target_id', models.CharField(blank=True, max_length=64)),
-                ('label', models.CharField(blank=True, max_length=500, verbose_name='nội dung')),
-                ('annulled_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm hủy')),
-                ('annul_reason', models.CharField(blank=True, max_length=500, verbose_name='lý do hủy')),
-                ('annulled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('book', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='registers.registerbook')),
-                ('given_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="số")),
+                ("given_at", models.DateTimeField(verbose_name="thời điểm cấp")),
+                ("target_type", models.CharField(max_length=64)),
+                ("target_id", models.CharField(blank=True, max_length=64)),
+                ("label", models.CharField(blank=True, max_length=500, verbose_name="nội dung")),
+                (
+                    "annulled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="thời điểm hủy"),
+                ),
+                (
+                    "annul_reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="lý do hủy"),
+                ),
+                (
+                    "annulled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "book",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="registers.registerbook",
+                    ),
+                ),
+                (
+                    "given_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'số đã cấp',
-                'verbose_name_plural': 'số đã cấp',
-                'ordering': ['book_id', 'number'],
+                "verbose_name": "số đã cấp",
+                "verbose_name_plural": "số đã cấp",
+                "ordering": ["book_id", "number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='registerbook',
-            constraint=models.UniqueConstraint(fields=('agency', 'year', 'kind', 'series'), name='register_book_unique'),
+            model_name="registerbook",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "year", "kind", "series"), name="register_book_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registerbook',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['INCOMING', 'OUTGOING', 'LEGAL', 'COPY'])), name='register_book_kind_valid'),
+            model_name="registerbook",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["INCOMING", "OUTGOING", "LEGAL", "COPY"])),
+                name="register_book_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registerbook',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'LEGAL'), ('series__gt', '')), models.Q(('kind', 'LEGAL'), _negated=True), _connector='OR'), name='register_book_legal_has_series'),
+            model_name="registerbook",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "LEGAL"), ("series__gt", "")),
+                    models.Q(("kind", "LEGAL"), _negated=True),
+                    _connector="OR",
+                ),
+                name="register_book_legal_has_series",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registerentry',
-            constraint=models.UniqueConstraint(fields=('book', 'number'), name='register_entry_number_unique'),
+            model_name="registerentry",
+            constraint=models.UniqueConstraint(
+                fields=("book", "number"), name="register_entry_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='register_entry_number_positive'),
+            model_name="registerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="register_entry_number_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('annulled_at__isnull', True), models.Q(('annul_reason', ''), _negated=True), _connector='OR'), name='register_entry_annul_has_reason'),
+            model_name="registerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("annulled_at__isnull", True),
+                    models.Q(("annul_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="register_entry_annul_has_reason",
+            ),
         ),
     ]
