@@ -207,10 +207,10 @@ def run_service(
     if processes <= 1:
         lock_held: list[float] = []
         inputs = build_inputs(range(1, total + 1))
-        elapsed, latencies, errors = run_threads(
-            total, clients, service_work(inputs, lock_held, variant)
+        return (
+            *run_threads(total, clients, service_work(inputs, lock_held, variant)),
+            lock_held,
         )
-        return elapsed, latencies, errors, lock_held
     context = multiprocessing.get_context("spawn")
     ready = context.Barrier(processes + 1)
     start = context.Event()

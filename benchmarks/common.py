@@ -7,10 +7,12 @@ accounts) seeded through `govdoc.web.demo` with no documents.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import math
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -50,7 +52,11 @@ def setup_django(
     directory (files, secret key), which a server started later must share."""
     if fresh or not database_exists(db_name):
         recreate_database(db_name)
-    directory = data_dir or tempfile.mkdtemp(prefix=f"govdoc-{db_name}-")
+    directory = data_dir
+    if directory is None:
+        directory = tempfile.mkdtemp(prefix=f"govdoc-{db_name}-")
+        # The stored files are of no use after the run.
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
     os.environ["GOVDOC_DATABASE_URL"] = database_url(db_name)
     os.environ["GOVDOC_DATA_DIR"] = directory
     os.environ["GOVDOC_ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"

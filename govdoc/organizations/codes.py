@@ -13,6 +13,11 @@ ORGAN_ID_MESSAGE = (
 )
 
 
+def compact_code(value: str) -> str:
+    """Codes and abbreviations as stored: without spaces, in upper case."""
+    return "".join(value.split()).upper()
+
+
 def is_valid_organ_id(value: str) -> bool:
     return bool(ORGAN_ID_RE.match(value))
 

@@ -86,6 +86,7 @@ def demo_install(
     skip = _existing_state()
     if skip is not None:
         return skip
+    say("Đang tạo dữ liệu mẫu…")
     rng = random.Random(seed)
     with transaction.atomic():
         admin = _bootstrap_admin()

@@ -35,7 +35,6 @@ class Command(BaseCommand):
         documents: int = options["documents"]
         if documents < 0:
             raise CommandError("--documents phải là số không âm.")
-        self.stdout.write("Đang tạo dữ liệu mẫu…")
         result = demo_install(documents=documents, seed=options["seed"], progress=self.stdout.write)
         style = self.style.SUCCESS if result.created else self.style.WARNING
         self.stdout.write(style(result.message))
