@@ -120,23 +120,7 @@ def build_inputs(numbers: Sequence[int]) -> list[Any]:
     return inputs
 
 
-def register_function(variant: str) -> Callable[..., Any]:
-    if variant == "number-last":
-        from variants import register_number_last
-
-        return register_number_last
-    if variant == "short-lock":
-        from variants import register_short_lock
-
-        return register_short_lock
-    from govdoc.incoming.services import incoming_register
-
-    return incoming_register
-
-
-def service_work(
-    inputs: list[Any], lock_held: list[float], variant: str = "service"
-) -> Callable[[], Work]:
+def service_work(inputs: list[Any], lock_held: list[float]) -> Callable[[], Work]:
     """Per thread: the clerk and the ministry, then one registration per call. Records how
     long the register book's row lock was held (from the return of SELECT … FOR UPDATE to
     the end of the commit)."""
@@ -144,10 +128,10 @@ def service_work(
     def make() -> Work:
         from django.db import connection
 
+        from govdoc.incoming.services import incoming_register as register
         from govdoc.organizations.models import Agency, User
         from govdoc.web.demo_data import MINISTRY
 
-        register = register_function(variant)
         clerk = User.objects.get(username="vanthu")
         ministry = Agency.objects.get(organ_id=MINISTRY.organ_id)
         locked_at: list[float] = []
@@ -184,7 +168,6 @@ def _process_main(
     processes: int,
     clients: int,
     total: int,
-    variant: str,
     ready: Any,
     start: Any,
     results: Any,
@@ -201,14 +184,14 @@ def _process_main(
 
 
 def run_service(
-    total: int, clients: int, processes: int, variant: str
+    total: int, clients: int, processes: int
 ) -> tuple[float, list[float], list[str], list[float]]:
     """Register documents 1..total with `clients` clients spread over `processes` processes."""
     if processes <= 1:
         lock_held: list[float] = []
         inputs = build_inputs(range(1, total + 1))
         return (
-            *run_threads(total, clients, service_work(inputs, lock_held, variant)),
+            *run_threads(total, clients, service_work(inputs, lock_held)),
             lock_held,
         )
     context = multiprocessing.get_context("spawn")
@@ -219,7 +202,7 @@ def run_service(
     children = [
         context.Process(
             target=_process_main,
-            args=(i, processes, share[i], total, variant, ready, start, results),
+            args=(i, processes, share[i], total, ready, start, results),
         )
         for i in range(processes)
     ]
@@ -458,13 +441,6 @@ def main() -> None:
         help="seconds between ANALYZE runs during the benchmark (0: leave it to autovacuum)",
     )
     parser.add_argument("--skip-baseline", action="store_true", help="no bare-insert runs")
-    parser.add_argument(
-        "--variant",
-        choices=["service", "number-last", "short-lock"],
-        default="service",
-        help="experiments in variants.py: number-last (files before the number), short-lock "
-        "(and the number by one UPDATE … RETURNING)",
-    )
     args = parser.parse_args()
 
     common.setup_django(DB_NAME)
@@ -478,12 +454,10 @@ def main() -> None:
     )
 
     with common.Analyzer(DB_NAME, args.analyze_every):
-        elapsed, latencies, errors, lock_held = run_service(
-            args.n, args.clients, args.processes, args.variant
-        )
+        elapsed, latencies, errors, lock_held = run_service(args.n, args.clients, args.processes)
     rate = args.n / elapsed
     print(
-        f"\n{args.variant}, {args.clients} clients in {args.processes} process(es): "
+        f"\nincoming_register, {args.clients} clients in {args.processes} process(es): "
         f"{args.n} registrations in {elapsed:.2f} s"
     )
     print(f"  {rate:.1f} registrations/s; latency {common.summary_ms(latencies)}")
@@ -524,7 +498,7 @@ def main() -> None:
         # One client, in this thread (so that --profile sees the calls).
         more = build_inputs(range(args.n + 1, args.n + args.single + 1))
         one_held: list[float] = []
-        work = service_work(more, one_held, args.variant)()
+        work = service_work(more, one_held)()
         one_latencies: list[float] = []
         profiler = cProfile.Profile() if args.profile else None
         with common.Analyzer(DB_NAME, args.analyze_every):
@@ -541,7 +515,7 @@ def main() -> None:
             one_elapsed = time.perf_counter() - started
             cpu = time.process_time() - cpu_started
         total += args.single
-        print(f"\n{args.variant}, 1 client: {args.single} registrations in {one_elapsed:.2f} s")
+        print(f"\nincoming_register, 1 client: {args.single} registrations in {one_elapsed:.2f} s")
         print(
             f"  {args.single / one_elapsed:.1f} registrations/s; "
             f"latency {common.summary_ms(one_latencies)}"

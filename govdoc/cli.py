@@ -38,7 +38,11 @@ def run(argv: Sequence[str]) -> int:
     for index, arg in enumerate(argv):
         if arg in {"--bind", "-b"} and index + 1 < len(argv):
             bind = argv[index + 1]
-    workers = os.environ.get("GOVDOC_WEB_WORKERS", "2")
+    # Processes rather than threads: a registration holds its register book's lock until it
+    # commits, and threads of one process make that holder wait for the GIL
+    # (docs/benchmarks.md).
+    workers = os.environ.get("GOVDOC_WEB_WORKERS", str((os.cpu_count() or 1) + 1))
+    threads = os.environ.get("GOVDOC_WEB_THREADS", "1")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     web = subprocess.Popen(
         [
@@ -49,7 +53,7 @@ def run(argv: Sequence[str]) -> int:
             "--workers",
             workers,
             "--threads",
-            "4",
+            threads,
             "--timeout",
             "120",
             "--access-logfile",

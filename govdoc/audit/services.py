@@ -3,6 +3,9 @@ commits or rolls back with the change it describes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Protocol
 
 from django.db import models
@@ -16,6 +19,32 @@ class _Actor(Protocol):
     pk: Any
 
     def get_username(self) -> str: ...
+
+
+# Events recorded inside `audit_batch()`, written together when it ends.
+_pending: ContextVar[list[AuditEvent] | None] = ContextVar("govdoc_audit_pending", default=None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Write the events recorded inside the block in one INSERT when the block ends.
+
+    For the end of a transaction that holds a contended lock (a register book): one statement
+    instead of one per event. Use inside the transaction, so the events still commit or roll
+    back with the change; an exception inside the block writes nothing.
+    """
+    outer = _pending.get()
+    if outer is not None:
+        yield  # already batching: the outer block writes them
+        return
+    events: list[AuditEvent] = []
+    token = _pending.set(events)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if events:
+        AuditEvent.objects.bulk_create(events)
 
 
 def audit_record(
@@ -35,7 +64,7 @@ def audit_record(
         target_id = target_id or str(target.pk)
         target_label = target_label or str(target)[:300]
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         at=timezone.now(),
         actor=actor if authenticated else None,
         actor_name=(getattr(actor, "display_name", "") or actor.get_username())
@@ -50,3 +79,9 @@ def audit_record(
         ip=client_ip(),
         data=data or {},
     )
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(event)
+    else:
+        event.save()
+    return event

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 
 from govdoc.core.models import TimeStampedModel
 from govdoc.organizations.models import Agency
@@ -105,7 +106,13 @@ class Document(TimeStampedModel):
     class Meta:
         indexes = [
             models.Index(fields=["agency", "direction", "issued_date"]),
-            models.Index(fields=["agency", "code_number", "code_notation"]),
+            # The duplicate check compares number and symbol without regard to case.
+            models.Index(
+                F("agency"),
+                Upper("code_number"),
+                Upper("code_notation"),
+                name="document_code_upper_idx",
+            ),
             models.Index(fields=["document_identifier"]),
         ]
         constraints = [

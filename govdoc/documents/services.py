@@ -103,11 +103,17 @@ def files_check(*, main: Upload | None, attachments: list[Upload], required_main
 
 
 def files_attach(
-    *, document: Document, main: Upload | None, attachments: list[Upload], actor: Any
+    *,
+    document: Document,
+    main: Upload | None,
+    attachments: list[Upload],
+    actor: Any,
+    is_new: bool = False,
 ) -> list[DocumentFile]:
-    """Store checked files and link them to the document, main file first."""
+    """Store checked files and link them to the document, main file first (`is_new`: the
+    document was created in this transaction and has no files yet)."""
     created: list[DocumentFile] = []
-    start = document.files.count()
+    start = 0 if is_new else document.files.count()
     items = ([("MAIN", main)] if main else []) + [("ATTACHMENT", a) for a in attachments]
     for offset, (role, upload) in enumerate(items):
         kind = check_upload(upload, field="main_file" if role == "MAIN" else "attachments")

@@ -3,7 +3,8 @@ symbol and issuing agency within the year."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
 
 from govdoc.core.text import fold
 from govdoc.incoming.inputs import IncomingInput
@@ -19,10 +20,12 @@ def find_duplicate(
     number = data.code_number.strip()
     notation = data.code_notation.strip()
     by_identifier = Q(document__document_identifier=identifier) if identifier else None
+    # UPPER on both sides, by the database: the form the expression index on documents
+    # holds, on PostgreSQL and SQLite alike.
     by_code = (
         Q(
-            document__code_number__iexact=number,
-            document__code_notation__iexact=notation,
+            code_number_upper=Upper(Value(number)),
+            code_notation_upper=Upper(Value(notation)),
             document__issued_date__year=data.issued_date.year,
         )
         if number and notation and data.issued_date is not None
@@ -35,7 +38,11 @@ def find_duplicate(
     for condition in conditions[1:]:
         matches |= condition
     candidates = (
-        IncomingDocument.objects.filter(agency=agency)
+        IncomingDocument.objects.filter(agency=agency, document__agency=agency)
+        .annotate(
+            code_number_upper=Upper("document__code_number"),
+            code_notation_upper=Upper("document__code_notation"),
+        )
         .exclude(status=Status.ANNULLED)
         .filter(matches)
         .select_related("document")

@@ -8,7 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from govdoc.audit.services import audit_record
+from govdoc.audit.services import audit_batch, audit_record
+from govdoc.core.db import reserve_id
 from govdoc.core.errors import (
     Conflict,
     DuplicateSuspected,
@@ -136,52 +137,63 @@ def incoming_register(
         )
         document.search_text = search_text_for(document)
         document.save()
-        entry = number_allocate(
-            book=book,
-            actor=actor,
-            target_type="incoming.incomingdocument",
-            label=document.subject,
-        )
-        incoming = IncomingDocument.objects.create(
-            document=document,
-            agency=agency,
-            register_entry=entry,
-            arrival_number=entry.number,
-            arrival_year=year,
-            arrival_date=now,
-            medium=data.medium,
-            status=Status.REGISTERED,
-            receiving_unit=checked.receiving_unit,
-            receiving_person=checked.receiving_person,
-            to_places=data.to_places.strip(),
-            notes=data.notes.strip(),
-            duplicate_of=duplicate if reason else None,
-            duplicate_reason=reason if duplicate is not None else "",
-            registered_by=actor,
-        )
-        entry_set_target(entry=entry, target_id=str(incoming.pk))
         files_attach(
-            document=document, main=data.main_file, attachments=list(data.attachments), actor=actor
-        )
-        _history(
-            incoming,
+            document=document,
+            main=data.main_file,
+            attachments=list(data.attachments),
             actor=actor,
-            action="register",
-            to_status=Status.REGISTERED,
-            data={"arrival_number": entry.number},
-            note=f"Lý do đăng ký dù có thể trùng: {reason}" if duplicate is not None else "",
+            is_new=True,
         )
-        audit_record(
-            actor=actor,
-            action="incoming.register",
-            target=incoming,
-            agency_id=agency.pk,
-            data={
-                "arrival_number": entry.number,
-                "year": year,
-                "duplicate_of": duplicate.pk if duplicate is not None else None,
-            },
-        )
+        incoming_id = reserve_id(IncomingDocument)
+        # The number comes last: from here to the commit every other registration into the
+        # book waits, so only the rows that need the number are written after it.
+        with audit_batch():
+            entry = number_allocate(
+                book=book,
+                actor=actor,
+                target_type="incoming.incomingdocument",
+                target_id="" if incoming_id is None else str(incoming_id),
+                label=document.subject,
+            )
+            incoming = IncomingDocument.objects.create(
+                id=incoming_id,
+                document=document,
+                agency=agency,
+                register_entry=entry,
+                arrival_number=entry.number,
+                arrival_year=year,
+                arrival_date=now,
+                medium=data.medium,
+                status=Status.REGISTERED,
+                receiving_unit=checked.receiving_unit,
+                receiving_person=checked.receiving_person,
+                to_places=data.to_places.strip(),
+                notes=data.notes.strip(),
+                duplicate_of=duplicate if reason else None,
+                duplicate_reason=reason if duplicate is not None else "",
+                registered_by=actor,
+            )
+            if incoming_id is None:
+                entry_set_target(entry=entry, target_id=str(incoming.pk))
+            _history(
+                incoming,
+                actor=actor,
+                action="register",
+                to_status=Status.REGISTERED,
+                data={"arrival_number": entry.number},
+                note=f"Lý do đăng ký dù có thể trùng: {reason}" if duplicate is not None else "",
+            )
+            audit_record(
+                actor=actor,
+                action="incoming.register",
+                target=incoming,
+                agency_id=agency.pk,
+                data={
+                    "arrival_number": entry.number,
+                    "year": year,
+                    "duplicate_of": duplicate.pk if duplicate is not None else None,
+                },
+            )
     return incoming
 
 

@@ -29,13 +29,12 @@ def roles_in(user: Any, agency_id: int | None) -> frozenset[str]:
     cache: dict[int, frozenset[str]] = user.__dict__.setdefault("_govdoc_roles", {})
     if agency_id in cache:
         return cache[agency_id]
-    own = set(
-        RoleAssignment.objects.filter(user=user, agency_id=agency_id).values_list("role", flat=True)
-    )
+    # One query: the person's own roles, and the leader roles of those who delegated to them.
     delegators = _delegations_in_force(user).filter(agency_id=agency_id).values("delegator")
-    own.update(
+    own = set(
         RoleAssignment.objects.filter(
-            user__in=delegators, agency_id=agency_id, role__in=list(LEADER_ROLES)
+            Q(user=user) | Q(user__in=delegators, role__in=list(LEADER_ROLES)),
+            agency_id=agency_id,
         ).values_list("role", flat=True)
     )
     if user.is_superuser:

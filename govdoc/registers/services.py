@@ -131,20 +131,37 @@ def book_for(*, agency: Agency, year: int, kind: str, series: str = "") -> Regis
         return RegisterBook.objects.get(agency=agency, year=year, kind=kind, series=series)
 
 
+def _take_next_number(book_id: int) -> int | None:
+    """Increment the book's counter and return the new number, in one statement.
+
+    The UPDATE takes the row lock itself (PostgreSQL) and returns the value it wrote, so the
+    lock is held from here to the caller's commit and no second statement re-reads the row.
+    A closed book matches no row: None.
+    """
+    table = connection.ops.quote_name(RegisterBook._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1, updated_at = %s "
+            "WHERE id = %s AND is_closed = %s RETURNING last_number",
+            [timezone.now(), book_id, False],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
 def number_allocate(
     *, book: RegisterBook, actor: Any, target_type: str, target_id: str = "", label: str = ""
 ) -> RegisterEntry:
-    """Give the next number of the book. Call inside the transaction that uses it."""
+    """Give the next number of the book. Call inside the transaction that uses it, as late
+    as possible: every registration of the book waits from here until that commit."""
     if not connection.in_atomic_block:
         raise RuntimeError("number_allocate must run inside the caller's transaction")
-    locked = RegisterBook.objects.select_for_update().get(pk=book.pk)
-    if locked.is_closed:
-        raise Conflict(f"{locked.name} năm {locked.year} đã khóa, không cấp thêm số.")
-    locked.last_number += 1
-    locked.save(update_fields=["last_number", "updated_at"])
+    number = _take_next_number(book.pk)
+    if number is None:
+        raise Conflict(f"{book.name} năm {book.year} đã khóa, không cấp thêm số.")
     entry = RegisterEntry.objects.create(
-        book=locked,
-        number=locked.last_number,
+        book=book,
+        number=number,
         given_at=timezone.now(),
         given_by=actor,
         target_type=target_type,
@@ -155,10 +172,10 @@ def number_allocate(
         actor=actor,
         action="register.number",
         target=entry,
-        agency_id=locked.agency_id,
-        data={"book": locked.pk, "number": entry.number, "target": f"{target_type}:{target_id}"},
+        agency_id=book.agency_id,
+        data={"book": book.pk, "number": number, "target": f"{target_type}:{target_id}"},
     )
-    book.last_number = locked.last_number
+    book.last_number = number
     return entry
 
 
