@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from govdoc.core.db import is_postgres, reserve_id
-from govdoc.organizations.models import Position
+from govdoc.organizations.models import Agency, Position
 
 
 @pytest.mark.django_db
 def test_a_reserved_id_can_be_used_for_a_later_insert_and_is_not_handed_out_again(
-    ministry: object,
+    ministry: Agency,
 ) -> None:
     # Given an id reserved for a model
     reserved = reserve_id(Position)
