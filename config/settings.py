@@ -16,6 +16,21 @@ from urllib.parse import parse_qs, unquote, urlparse
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def _load_env_file() -> None:
+    """GOVDOC_* lines of `.env` in the working directory (or of GOVDOC_ENV_FILE) fill in what
+    the environment does not already set, as .env.example shows."""
+    path = Path(os.environ.get("GOVDOC_ENV_FILE", ".env"))
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key.startswith("GOVDOC_") and not key.startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+_load_env_file()
+
+
 def env(name: str, default: str = "") -> str:
     """Read GOVDOC_<name>, or the file named by GOVDOC_<name>_FILE (for secrets)."""
     file_path = os.environ.get(f"GOVDOC_{name}_FILE")
@@ -66,7 +81,9 @@ def sqlite_database(path: Path) -> dict[str, Any]:
     }
 
 
-DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / "data"))).resolve()
+# Relative to the working directory, so an installed package (site-packages) keeps its data
+# where it is run from; production sets GOVDOC_DATA_DIR.
+DATA_DIR = Path(env("DATA_DIR", "data")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -114,7 +131,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "govdoc.core.middleware.VietnameseByDefaultMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -178,6 +195,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses); the client's
+# address in the journal comes from REMOTE_ADDR otherwise.
+GOVDOC_TRUSTED_PROXIES = frozenset(
+    part.strip() for part in env("TRUSTED_PROXIES").split(",") if part.strip()
+)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -190,21 +212,49 @@ FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-# Front-end packages come from npm (package.json), installed by the set-up, never committed.
+# Front-end packages come from npm (package.json), installed by the set-up, never committed:
+# `npm ci` in the checkout, or GOVDOC_NODE_MODULES naming where it ran.
+NODE_MODULES = next(
+    (
+        path
+        for path in (
+            Path(env("NODE_MODULES")) if env("NODE_MODULES") else None,
+            BASE_DIR / "node_modules",
+            Path.cwd() / "node_modules",
+        )
+        if path is not None and path.is_dir()
+    ),
+    BASE_DIR / "node_modules",
+)
 _VENDOR = {
-    "vendor/bootstrap": BASE_DIR / "node_modules" / "bootstrap" / "dist",
-    "vendor/bootstrap-icons": BASE_DIR / "node_modules" / "bootstrap-icons" / "font",
-    "vendor/htmx": BASE_DIR / "node_modules" / "htmx.org" / "dist",
+    "vendor/bootstrap": NODE_MODULES / "bootstrap" / "dist",
+    "vendor/bootstrap-icons": NODE_MODULES / "bootstrap-icons" / "font",
+    "vendor/htmx": NODE_MODULES / "htmx.org" / "dist",
+    "vendor/chart.js": NODE_MODULES / "chart.js" / "dist",
 }
 STATICFILES_DIRS = [(prefix, str(path)) for prefix, path in _VENDOR.items() if path.is_dir()]
 WHITENOISE_USE_FINDERS = True
 
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "files")))
+_storage_backend = env("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+_storage_options: dict[str, Any] = {"location": str(MEDIA_ROOT)}
+if _storage_backend.endswith("S3Storage"):
+    # S3-compatible object storage (django-storages: `pip install govdoc[s3]`). Files are
+    # content-addressed and written once: never overwrite, never guess a name.
+    _storage_options = {
+        "bucket_name": env("S3_BUCKET"),
+        "endpoint_url": env("S3_ENDPOINT_URL") or None,
+        "region_name": env("S3_REGION") or None,
+        "access_key": env("S3_ACCESS_KEY") or None,
+        "secret_key": env("S3_SECRET_KEY") or None,
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+    }
+elif env("STORAGE_BACKEND"):
+    _storage_options = {}
 STORAGES: dict[str, dict[str, Any]] = {
-    "default": {
-        "BACKEND": env("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": {"location": str(MEDIA_ROOT)} if not env("STORAGE_BACKEND") else {},
-    },
+    "default": {"BACKEND": _storage_backend, "OPTIONS": _storage_options},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -212,6 +262,12 @@ STORAGES: dict[str, dict[str, Any]] = {
 GOVDOC_MAX_FILE_SIZE = int(env("MAX_FILE_SIZE", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Deadline reminders (govdoc/assignments/reminders.py): how many working days before a
+# deadline the handler and the assigner are reminded, and when the daily sweep runs (HH:MM,
+# local time, working days only).
+GOVDOC_REMINDER_DAYS_BEFORE = int(env("REMINDER_DAYS_BEFORE", "2"))
+GOVDOC_REMINDER_TIME = env("REMINDER_TIME", "07:30")
 
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"

@@ -15,8 +15,10 @@ urlpatterns = [
     path("to-chuc/", include("govdoc.organizations.urls")),
     path("so/", include("govdoc.registers.urls")),
     path("van-ban-den/", include("govdoc.incoming.urls")),
+    path("xu-ly/", include("govdoc.assignments.urls")),
     path("tai-lieu/", include("govdoc.documents.urls")),
     path("bao-cao/", include("govdoc.reports.urls")),
     path("nhat-ky/", include("govdoc.audit.urls")),
+    path("thong-bao/", include("govdoc.notifications.urls")),
     path("", include("govdoc.web.urls")),
 ]

@@ -2,7 +2,7 @@
 
 govdoc run        web server + background worker on one machine
 govdoc demo       seed the demo installation (idempotent)
-govdoc worker     the background worker alone
+govdoc worker     the background worker alone: queued tasks and periodic jobs
 govdoc migrate    apply database migrations
 govdoc createadmin  create an administrator account
 govdoc <any Django management command>
@@ -94,7 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "run":
         return run(rest)
     if command == "worker":
-        _django(["db_worker", *rest])
+        # Queued tasks (django-tasks-db) and the periodic-job scheduler, in one process.
+        _django(["worker", *rest])
         return 0
     if command == "createadmin":
         _django(["createsuperuser", *rest])

@@ -4,6 +4,7 @@ an outsider from another agency, and files of each accepted kind."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import zipfile
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from govdoc.documents.models import DocumentType
@@ -216,3 +218,21 @@ def client_for() -> Any:
         return client
 
     return _client
+
+
+_trigger_migration = importlib.import_module("govdoc.audit.migrations.0003_append_only_trigger")
+
+
+@pytest.fixture
+def committed_db(transactional_db: None) -> Iterator[None]:
+    """A database whose writes commit. At the end the journal is emptied with its trigger
+    lifted for a moment: the test database is flushed after each such test, and on SQLite
+    the flush is a DELETE, which an append-only trigger would refuse (PostgreSQL truncates).
+    Harmless while audit/migrations/0003 installs the trigger on PostgreSQL only."""
+    yield
+    if connection.vendor != "sqlite":
+        return
+    with connection.schema_editor() as editor:
+        _trigger_migration.drop(None, editor)
+        editor.execute("DELETE FROM audit_auditevent")
+        _trigger_migration.create(None, editor)

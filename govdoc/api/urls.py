@@ -11,6 +11,7 @@ from ninja.operation import Operation
 from govdoc.api.auth import BearerTokenAuth, BrowserSessionAuth
 from govdoc.api.errors import install_handlers
 from govdoc.api.routers.directory import router as directory_router
+from govdoc.api.routers.handling import router as handling_router
 from govdoc.api.routers.incoming import router as incoming_router
 
 DESCRIPTION = """
@@ -72,3 +73,4 @@ api = GovdocAPI(
 install_handlers(api)
 api.add_router("/incoming", incoming_router)
 api.add_router("", directory_router)
+api.add_router("", handling_router)

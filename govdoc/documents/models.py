@@ -8,17 +8,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 
 from govdoc.core.models import TimeStampedModel
+from govdoc.core.urgency import Priority as Priority  # re-exported: documents speak of it
 from govdoc.organizations.models import Agency
-
-
-class Priority(models.IntegerChoices):
-    """Urgency (độ khẩn); values are the edXML Priority codes."""
-
-    NORMAL = 0, "Thường"
-    URGENT = 1, "Khẩn"
-    VERY_URGENT = 2, "Thượng khẩn"
-    FLASH = 3, "Hỏa tốc"
-    FLASH_TIMED = 4, "Hỏa tốc hẹn giờ"
 
 
 class Confidentiality(models.TextChoices):
@@ -189,3 +180,64 @@ class MetadataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} v{self.version}"
+
+
+class DeadlineRule(TimeStampedModel):
+    """An agency's default handling time, in working days, for incoming documents of a type
+    and urgency; a blank type or urgency means any. The most specific rule applies
+    (govdoc/documents/deadlines.py)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="deadline_rules")
+    document_type = models.ForeignKey(
+        DocumentType,
+        verbose_name="loại văn bản",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    priority = models.PositiveSmallIntegerField(
+        "độ khẩn", choices=Priority.choices, null=True, blank=True
+    )
+    working_days = models.PositiveSmallIntegerField("số ngày làm việc")
+
+    class Meta:
+        ordering = ["agency_id", "document_type_id", "priority"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(working_days__gte=1), name="deadline_rule_days_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__isnull=True) | Q(priority__gte=0, priority__lte=4),
+                name="deadline_rule_priority_valid",
+            ),
+            # One rule per agency, type and urgency; a blank counts as a value of its own
+            # (NULLs are distinct in a plain unique constraint, hence four partial ones).
+            models.UniqueConstraint(
+                fields=["agency", "document_type", "priority"],
+                condition=Q(document_type__isnull=False, priority__isnull=False),
+                name="deadline_rule_unique_type_priority",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "document_type"],
+                condition=Q(document_type__isnull=False, priority__isnull=True),
+                name="deadline_rule_unique_type",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "priority"],
+                condition=Q(document_type__isnull=True, priority__isnull=False),
+                name="deadline_rule_unique_priority",
+            ),
+            models.UniqueConstraint(
+                fields=["agency"],
+                condition=Q(document_type__isnull=True, priority__isnull=True),
+                name="deadline_rule_unique_default",
+            ),
+        ]
+        verbose_name = "hạn xử lý mặc định"
+        verbose_name_plural = "hạn xử lý mặc định"
+
+    def __str__(self) -> str:
+        kind = self.document_type.name if self.document_type is not None else "Mọi loại"
+        urgency = Priority(self.priority).label if self.priority is not None else "mọi độ khẩn"
+        return f"{kind}, {urgency}: {self.working_days} ngày làm việc"

@@ -9,12 +9,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
-from govdoc.core.errors import Conflict, Forbidden, ValidationFailed
+from govdoc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from govdoc.core.text import fold
-from govdoc.documents.models import Document, DocumentFile, DocumentType, MetadataVersion
+from govdoc.documents.models import (
+    DeadlineRule,
+    Document,
+    DocumentFile,
+    DocumentType,
+    MetadataVersion,
+    Priority,
+)
 from govdoc.documents.storage import Upload, check_upload, store_bytes
 from govdoc.organizations.access import has_role
+from govdoc.organizations.models import Agency
 from govdoc.organizations.roles import Role
+from govdoc.organizations.services.permissions import administers
 
 
 def search_text_for(document: Document) -> str:
@@ -208,3 +217,176 @@ def document_type_save(
             "Thông tin loại văn bản chưa hợp lệ.", fields={"name": duplicate_name}
         ) from None
     return doc_type
+
+
+# Default deadlines (govdoc/documents/deadlines.py): each agency's administrators set them.
+DEADLINE_MAX_WORKING_DAYS = 365
+DEADLINE_RULE_INVALID = "Thông tin hạn xử lý mặc định chưa hợp lệ."
+
+
+def deadline_rule_label(document_type: DocumentType | None, priority: int | None) -> str:
+    kind = f"loại “{document_type.name}”" if document_type is not None else "mọi loại văn bản"
+    urgency = f"độ khẩn “{Priority(priority).label}”" if priority is not None else "mọi độ khẩn"
+    return f"{kind}, {urgency}"
+
+
+def _deadline_rule_clash(document_type: DocumentType | None, priority: int | None) -> Conflict:
+    message = (
+        f"Cơ quan đã có hạn xử lý mặc định cho {deadline_rule_label(document_type, priority)}."
+    )
+    return Conflict(message, fields={"document_type": message})
+
+
+def _deadline_rule_check(
+    *,
+    agency: Agency,
+    document_type_id: int | None,
+    priority: int | None,
+    working_days: int | None,
+    instance: DeadlineRule | None,
+) -> DocumentType | None:
+    errors: dict[str, str] = {}
+    document_type: DocumentType | None = None
+    if working_days is None:
+        errors["working_days"] = "Vui lòng nhập số ngày làm việc."
+    elif not 1 <= working_days <= DEADLINE_MAX_WORKING_DAYS:
+        errors["working_days"] = (
+            f"Số ngày làm việc từ 1 đến {DEADLINE_MAX_WORKING_DAYS} (đang nhập {working_days})."
+        )
+    if document_type_id is not None:
+        document_type = DocumentType.objects.filter(pk=document_type_id).first()
+        unchanged = instance is not None and instance.document_type_id == document_type_id
+        if document_type is None:
+            errors["document_type"] = "Loại văn bản không có trong danh mục."
+        elif not document_type.is_active and not unchanged:
+            errors["document_type"] = f"Loại “{document_type.name}” đã ngừng dùng."
+    if priority is not None and priority not in Priority.values:
+        errors["priority"] = "Độ khẩn không hợp lệ."
+    if errors:
+        raise ValidationFailed(DEADLINE_RULE_INVALID, fields=errors)
+    clash = DeadlineRule.objects.filter(
+        agency=agency, document_type_id=document_type_id, priority=priority
+    ).exclude(pk=instance.pk if instance else 0)
+    if clash.exists():
+        raise _deadline_rule_clash(document_type, priority)
+    return document_type
+
+
+def _deadline_rule_write(
+    rule: DeadlineRule, document_type: DocumentType | None, priority: int | None
+) -> None:
+    try:
+        with transaction.atomic():
+            rule.save()
+    except IntegrityError:
+        # The same rule saved by someone else at the same moment (partial unique indexes).
+        raise _deadline_rule_clash(document_type, priority) from None
+
+
+def _deadline_rule_data(rule: DeadlineRule) -> dict[str, Any]:
+    return {
+        "document_type": rule.document_type_id,
+        "priority": rule.priority,
+        "working_days": rule.working_days,
+    }
+
+
+def deadline_rule_create(
+    *,
+    actor: Any,
+    agency: Agency,
+    working_days: int | None,
+    document_type_id: int | None = None,
+    priority: int | None = None,
+) -> DeadlineRule:
+    """Add a default deadline: `working_days` for documents of a type (None: any) and an
+    urgency (None: any) arriving at the agency."""
+    if not administers(actor, agency):
+        raise NotFound()
+    document_type = _deadline_rule_check(
+        agency=agency,
+        document_type_id=document_type_id,
+        priority=priority,
+        working_days=working_days,
+        instance=None,
+    )
+    assert working_days is not None  # checked
+    with transaction.atomic():
+        rule = DeadlineRule(
+            agency=agency,
+            document_type=document_type,
+            priority=priority,
+            working_days=working_days,
+        )
+        _deadline_rule_write(rule, document_type, priority)
+        audit_record(
+            actor=actor,
+            action="deadline_rule.create",
+            target=rule,
+            agency_id=agency.pk,
+            data=_deadline_rule_data(rule),
+        )
+    return rule
+
+
+def deadline_rule_update(
+    *,
+    actor: Any,
+    rule: DeadlineRule,
+    working_days: int | None,
+    document_type_id: int | None,
+    priority: int | None,
+) -> DeadlineRule:
+    """Change a default deadline's type, urgency or number of working days."""
+    agency = rule.agency
+    if not administers(actor, agency):
+        raise NotFound()
+    document_type = _deadline_rule_check(
+        agency=agency,
+        document_type_id=document_type_id,
+        priority=priority,
+        working_days=working_days,
+        instance=rule,
+    )
+    assert working_days is not None  # checked
+    before = _deadline_rule_data(rule)
+    after = {"document_type": document_type_id, "priority": priority, "working_days": working_days}
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if not changes:
+        return rule
+    with transaction.atomic():
+        rule.document_type = document_type
+        rule.priority = priority
+        rule.working_days = working_days
+        _deadline_rule_write(rule, document_type, priority)
+        audit_record(
+            actor=actor,
+            action="deadline_rule.update",
+            target=rule,
+            agency_id=agency.pk,
+            data={"changes": changes},
+        )
+    return rule
+
+
+def deadline_rule_delete(*, actor: Any, rule: DeadlineRule) -> None:
+    """Remove a default deadline (documents already registered keep their deadlines)."""
+    agency = rule.agency
+    if not administers(actor, agency):
+        raise NotFound()
+    with transaction.atomic():
+        label = str(rule)
+        target_id = str(rule.pk)
+        data = _deadline_rule_data(rule)
+        deleted, _ = DeadlineRule.objects.filter(pk=rule.pk).delete()
+        if not deleted:
+            raise Conflict("Hạn xử lý mặc định này đã được người khác xóa.")
+        audit_record(
+            actor=actor,
+            action="deadline_rule.delete",
+            target_type=DeadlineRule._meta.label_lower,
+            target_id=target_id,
+            target_label=label,
+            agency_id=agency.pk,
+            data=data,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from govdoc.core.forms import StyledFormMixin
@@ -29,7 +30,19 @@ class MultipleFileField(forms.FileField):
         if not data:
             return []
         items = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+        cleaned = [super(MultipleFileField, self).clean(item, initial) for item in items]
+        for item in cleaned:
+            within_size_cap(item)
+        return cleaned
+
+
+def within_size_cap(file: UploadedFile[Any]) -> None:
+    """Refuse an oversized file from its declared size, before its bytes are read."""
+    cap = int(settings.GOVDOC_MAX_FILE_SIZE)
+    if file.size is not None and file.size > cap:
+        raise forms.ValidationError(
+            f"Tệp {file.name} vượt quá dung lượng cho phép ({cap / (1024 * 1024):.0f} MB)."
+        )
 
 
 def to_upload(file: UploadedFile[Any] | None) -> Upload | None:
@@ -155,7 +168,9 @@ class IncomingForm(StyledFormMixin, forms.Form):
 
 
 class RegisterForm(IncomingForm):
-    main_file = forms.FileField(label="Tệp văn bản chính", required=False)
+    main_file = forms.FileField(
+        label="Tệp văn bản chính", required=False, validators=[within_size_cap]
+    )
     attachments = MultipleFileField(label="Phụ lục, tệp đính kèm", required=False)
 
 
@@ -183,10 +198,16 @@ class FilterForm(StyledFormMixin, forms.Form):
 
     q = forms.CharField(label="Tìm nhanh", required=False)
     date_from = forms.DateField(
-        label="Từ ngày", required=False, widget=forms.TextInput(attrs=DATE_ATTRS)
+        label="Từ ngày",
+        required=False,
+        widget=forms.TextInput(attrs=DATE_ATTRS),
+        error_messages={"invalid": "Ngày không hợp lệ, nhập theo dạng dd/mm/yyyy."},
     )
     date_to = forms.DateField(
-        label="Đến ngày", required=False, widget=forms.TextInput(attrs=DATE_ATTRS)
+        label="Đến ngày",
+        required=False,
+        widget=forms.TextInput(attrs=DATE_ATTRS),
+        error_messages={"invalid": "Ngày không hợp lệ, nhập theo dạng dd/mm/yyyy."},
     )
     document_type = forms.ModelChoiceField(
         label="Loại", queryset=DocumentType.objects.all(), required=False, empty_label="Tất cả loại"
@@ -230,6 +251,14 @@ class FilterForm(StyledFormMixin, forms.Form):
         fields: Any = self.fields
         fields["unit"].queryset = Unit.objects.filter(agency_id=agency_id or 0)
         assert set(SORTS) >= {c[0] for c in fields["sort"].choices}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "“Đến ngày” phải từ “Từ ngày” trở đi.")
+            cleaned.pop("date_to", None)
+        return cleaned
 
     def text_value(self, name: str) -> str:
         """What a text field shows: the submitted text as typed (even when invalid)."""

@@ -50,6 +50,18 @@ class IncomingDocument(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The leader the clerk presented it to (the latest presentation), and when.
+    presented_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="trình lãnh đạo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    presented_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.CharField("lý do trả lại", max_length=1000, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-arrival_date", "-arrival_number"]
@@ -57,6 +69,7 @@ class IncomingDocument(models.Model):
             models.Index(fields=["agency", "-arrival_date", "-arrival_number"]),
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["agency", "receiving_unit"]),
+            models.Index(fields=["presented_to", "status"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -72,6 +85,10 @@ class IncomingDocument(models.Model):
             models.CheckConstraint(
                 condition=Q(duplicate_of__isnull=True) | ~Q(duplicate_reason=""),
                 name="incoming_duplicate_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="REFUSED") | ~Q(refusal_reason=""),
+                name="incoming_refusal_has_reason",
             ),
         ]
         verbose_name = "văn bản đến"

@@ -12,6 +12,10 @@ from django.utils import timezone
 from govdoc.core.text import fold
 from govdoc.incoming.access import visible_incoming
 from govdoc.incoming.models import IncomingDocument
+from govdoc.organizations.models import Agency, User
+from govdoc.organizations.roles import Role
+
+PRESENTABLE_ROLES = (Role.AGENCY_LEADER,)
 
 SORTS: dict[str, tuple[str, ...]] = {
     "-arrival": ("-arrival_date", "-arrival_number"),
@@ -71,3 +75,14 @@ def incoming_list(
     return queryset.select_related(
         "document", "document__document_type", "receiving_unit", "receiving_person"
     ).order_by(*order)
+
+
+def presentable_leaders(agency: Agency) -> QuerySet[User]:
+    """The agency's leaders a clerk presents documents to."""
+    return (
+        User.objects.filter(
+            is_active=True, roles__agency=agency, roles__role__in=list(PRESENTABLE_ROLES)
+        )
+        .distinct()
+        .order_by("full_name")
+    )

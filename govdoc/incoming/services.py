@@ -28,6 +28,8 @@ from govdoc.documents.services import (
 from govdoc.incoming.duplicates import find_duplicate
 from govdoc.incoming.inputs import IncomingInput
 from govdoc.incoming.models import IncomingDocument, IncomingHistory
+from govdoc.incoming.notices import notice_incoming
+from govdoc.incoming.selectors import PRESENTABLE_ROLES
 from govdoc.incoming.validation import CheckedIncoming, check_incoming
 from govdoc.incoming.workflow import EDITABLE_STATUSES, Status, next_status
 from govdoc.organizations.access import has_role
@@ -154,6 +156,8 @@ def incoming_register(
                 target_type="incoming.incomingdocument",
                 target_id="" if incoming_id is None else str(incoming_id),
                 label=document.subject,
+                priority=int(document.priority),
+                given_at=now,
             )
             incoming = IncomingDocument.objects.create(
                 id=incoming_id,
@@ -299,3 +303,133 @@ def incoming_annul(*, incoming: IncomingDocument, reason: str, actor: Any) -> In
             data={"reason": reason, "arrival_number": incoming.arrival_number},
         )
     return incoming
+
+
+def _transition(
+    incoming: IncomingDocument, action: str, *, message: str, **changes: Any
+) -> tuple[str, str]:
+    """Compare-and-set the status by the transition table; returns (old, new)."""
+    target = next_status(incoming.status, action)
+    if target is None:
+        raise InvalidTransition(message)
+    updated = IncomingDocument.objects.filter(pk=incoming.pk, status=incoming.status).update(
+        status=target, **changes
+    )
+    if not updated:
+        raise Conflict("Trạng thái văn bản vừa thay đổi, vui lòng tải lại trang.")
+    previous = incoming.status
+    incoming.status = target
+    for key, value in changes.items():
+        setattr(incoming, key, value)
+    return previous, target
+
+
+def incoming_present(
+    *, incoming: IncomingDocument, leader: Any, actor: Any, note: str = ""
+) -> IncomingDocument:
+    """The clerk presents a registered document to a leader of the agency (again, to another
+    leader, if needed). Urgent documents are flagged so the leader sees them first."""
+    _require_clerk(actor, incoming.agency)
+    note = " ".join(note.split())
+    if leader is None or not has_role(leader, incoming.agency_id, *PRESENTABLE_ROLES):
+        raise ValidationFailed(
+            "Phải chọn lãnh đạo của cơ quan để trình.",
+            fields={"leader": "Người được trình phải là lãnh đạo của cơ quan."},
+        )
+    if len(note) > 1000:
+        raise ValidationFailed("Ghi chú quá dài.", fields={"note": "Ghi chú tối đa 1000 ký tự."})
+    urgent = incoming.document.priority > 0
+    now = timezone.now()
+    with transaction.atomic():
+        previous, target = _transition(
+            incoming,
+            "present",
+            message="Văn bản ở trạng thái này không trình được.",
+            presented_to=leader,
+            presented_at=now,
+        )
+        _history(
+            incoming,
+            actor=actor,
+            action="present",
+            from_status=previous,
+            to_status=target,
+            note=note,
+            data={"leader": leader.pk, "leader_name": _name(leader), "urgent": urgent},
+        )
+        audit_record(
+            actor=actor,
+            action="incoming.present",
+            target=incoming,
+            agency_id=incoming.agency_id,
+            data={"leader": leader.pk, "urgent": urgent},
+        )
+        notice_incoming(
+            recipients=[leader],
+            incoming=incoming,
+            kind="incoming.presented",
+            title=(
+                ("HỎA TỐC/KHẨN — " if urgent else "")
+                + f"Văn bản đến trình xin ý kiến: {incoming.document.subject[:200]}"
+            ),
+        )
+    return incoming
+
+
+def incoming_refuse(*, incoming: IncomingDocument, reason: str, actor: Any) -> IncomingDocument:
+    """The clerk sends a document back to its sender as refused (wrong addressee, invalid)."""
+    _require_clerk(actor, incoming.agency)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationFailed(
+            "Phải ghi lý do trả lại văn bản.", fields={"reason": "Vui lòng nhập lý do trả lại."}
+        )
+    if len(reason) > 1000:
+        raise ValidationFailed("Lý do quá dài.", fields={"reason": "Lý do tối đa 1000 ký tự."})
+    with transaction.atomic():
+        previous, target = _transition(
+            incoming,
+            "refuse",
+            message="Văn bản đã được phân công xử lý, không trả lại nơi gửi được.",
+            refusal_reason=reason,
+        )
+        _history(
+            incoming,
+            actor=actor,
+            action="refuse",
+            from_status=previous,
+            to_status=target,
+            note=reason,
+        )
+        audit_record(
+            actor=actor,
+            action="incoming.refuse",
+            target=incoming,
+            agency_id=incoming.agency_id,
+            data={"reason": reason},
+        )
+    return incoming
+
+
+def incoming_set_handling_status(*, incoming: IncomingDocument, action: str) -> str | None:
+    """Move the document's status for a handling step taken by the assignments app, which
+    writes that step's history row and audit event. Returns the new status, or None when
+    the step does not change it (e.g. progress on a document already in progress)."""
+    target = next_status(incoming.status, action)
+    if target is None:
+        if action == "start" and incoming.status != Status.ASSIGNED:
+            return None
+        raise InvalidTransition("Văn bản ở trạng thái này không thực hiện được thao tác.")
+    if target == incoming.status:
+        return None
+    changes: dict[str, Any] = {}
+    if target == Status.COMPLETED:
+        changes["completed_at"] = timezone.now()
+    if action == "return":
+        changes["presented_at"] = timezone.now()
+    _transition(incoming, action, message="", **changes)
+    return target
+
+
+def _name(person: Any) -> str:
+    return str(getattr(person, "full_name", "") or person.get_username())

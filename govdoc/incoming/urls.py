@@ -9,5 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail_view, name="detail"),
     path("<int:pk>/sua/", views.edit_view, name="edit"),
     path("<int:pk>/huy/", views.annul_view, name="annul"),
+    path("<int:pk>/trinh/", views.present_view, name="present"),
+    path("<int:pk>/tra-lai/", views.refuse_view, name="refuse"),
     path("<int:pk>/tep/<int:file_pk>/", views.file_view, name="file"),
 ]

@@ -9,17 +9,26 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from govdoc.audit.services import audit_record
 from govdoc.core.capped_pagination import capped_page
 from govdoc.core.errors import DomainError, DuplicateSuspected, NotFound
-from govdoc.documents.models import DocumentFile, MetadataVersion
+from govdoc.documents.models import DocumentFile
 from govdoc.documents.storage import stream_stored
 from govdoc.incoming.access import can_register, incoming_for
 from govdoc.incoming.forms import AnnulForm, EditForm, FilterForm, RegisterForm, to_upload
-from govdoc.incoming.selectors import IncomingFilters, incoming_list
-from govdoc.incoming.services import incoming_annul, incoming_register, incoming_update
+from govdoc.incoming.panels import detail_panels
+from govdoc.incoming.selectors import IncomingFilters, incoming_list, presentable_leaders
+from govdoc.incoming.services import (
+    incoming_annul,
+    incoming_present,
+    incoming_refuse,
+    incoming_register,
+    incoming_update,
+)
+from govdoc.incoming.version_display import versions_for
 from govdoc.incoming.workflow import allowed_actions
 from govdoc.organizations.models import Agency
 
@@ -48,7 +57,11 @@ def _apply_errors(form: Any, error: DomainError) -> None:
 def incoming_list_view(request: HttpRequest) -> HttpResponse:
     agency_id = getattr(request.user, "agency_id", None)
     form = FilterForm(request.GET or None, agency_id=agency_id)
-    cleaned: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    # The valid filters apply even when another one is not (that one is marked on the form).
+    cleaned: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        cleaned = form.cleaned_data
     filters = IncomingFilters(
         date_from=cleaned.get("date_from"),
         date_to=cleaned.get("date_to"),
@@ -138,6 +151,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             agency_id=incoming.agency_id,
         )
     document = incoming.document
+    can_edit = can_register(request.user, incoming.agency_id)
     files = list(DocumentFile.objects.filter(document=document).select_related("stored"))
     main_pdf = next((f for f in files if f.role == "MAIN" and f.stored.kind == "pdf"), None)
     return render(
@@ -149,12 +163,12 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "files": files,
             "main_pdf": main_pdf,
             "history": incoming.history.select_related("actor").order_by("at", "id"),
-            "versions": MetadataVersion.objects.filter(document=document)
-            .select_related("changed_by")
-            .order_by("version"),
-            "can_edit": can_register(request.user, incoming.agency_id),
+            "versions": versions_for(document, incoming),
+            "can_edit": can_edit,
             "actions": allowed_actions(incoming.status),
             "annul_form": AnnulForm(),
+            "leaders": presentable_leaders(incoming.agency) if can_edit else [],
+            "panels": detail_panels(request, incoming),
         },
     )
 
@@ -232,6 +246,47 @@ def annul_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def present_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        incoming = incoming_for(request.user, pk, action="present")
+    except NotFound:
+        raise Http404() from None
+    leader = presentable_leaders(incoming.agency).filter(pk=request.POST.get("leader") or 0).first()
+    try:
+        incoming_present(
+            incoming=incoming,
+            leader=leader,
+            actor=request.user,
+            note=str(request.POST.get("note", "")),
+        )
+    except DomainError as error:
+        messages.error(request, error.fields.get("leader") or error.message)
+    else:
+        messages.success(request, f"Đã trình văn bản cho {leader}.")
+    return redirect("incoming:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def refuse_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        incoming = incoming_for(request.user, pk, action="refuse")
+    except NotFound:
+        raise Http404() from None
+    try:
+        incoming_refuse(
+            incoming=incoming, reason=str(request.POST.get("reason", "")), actor=request.user
+        )
+    except DomainError as error:
+        messages.error(request, error.fields.get("reason") or error.message)
+    else:
+        messages.success(request, "Đã trả lại văn bản cho nơi gửi, kèm lý do.")
+    return redirect("incoming:detail", pk=pk)
+
+
+@login_required
+@xframe_options_sameorigin  # the document page shows the PDF in a frame of its own
 def file_view(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     try:
         incoming = incoming_for(request.user, pk)

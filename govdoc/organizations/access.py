@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from govdoc.core.errors import NotFound
-from govdoc.organizations.models import Agency, Delegation, RoleAssignment, User
+from govdoc.organizations.models import Agency, Delegation, RoleAssignment, Unit, User
 from govdoc.organizations.roles import Role
 
 LEADER_ROLES = frozenset({Role.AGENCY_LEADER, Role.UNIT_LEADER})
@@ -61,6 +61,30 @@ def led_unit_ids(user: Any, agency_id: int) -> list[int]:
     )
 
 
+def acting_for_ids(user: Any, agency_id: int) -> list[int]:
+    """The person and those whose authority they hold today by delegation (their own id
+    first): whose queues they see and for whom they may act."""
+    delegators = _delegations_in_force(user).filter(agency_id=agency_id)
+    return [user.pk, *delegators.values_list("delegator_id", flat=True)]
+
+
+def acting_on_behalf_of(user: Any, agency_id: int, *roles: str) -> Any | None:
+    """When the person holds none of `roles` themselves but acts by delegation: the
+    delegator whose role they use (recorded with their own name on every action)."""
+    own = RoleAssignment.objects.filter(user=user, agency_id=agency_id, role__in=list(roles))
+    if own.exists():
+        return None
+    delegators = _delegations_in_force(user).filter(agency_id=agency_id).values("delegator")
+    holder = (
+        RoleAssignment.objects.filter(
+            user__in=delegators, agency_id=agency_id, role__in=list(roles)
+        )
+        .select_related("user")
+        .first()
+    )
+    return holder.user if holder is not None else None
+
+
 def home_agency(user: Any) -> Agency | None:
     if not getattr(user, "is_authenticated", False):
         return None
@@ -94,3 +118,28 @@ def is_any_admin(user: Any) -> bool:
 
 def people_of(agency: Agency) -> QuerySet[User]:
     return User.objects.filter(agency=agency, is_active=True).order_by("full_name")
+
+
+def unit_subtree_ids(unit: Unit) -> list[int]:
+    """The unit and every unit below it (a unit leader assigns within all of them)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Unit.objects.filter(agency_id=unit.agency_id).values_list(
+        "pk", "parent_id"
+    ):
+        children.setdefault(parent_id, []).append(pk)
+    found: list[int] = []
+    pending = [unit.pk]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending.extend(children.get(current, []))
+    return found
+
+
+def unit_leaders(unit_ids: list[int]) -> QuerySet[User]:
+    """Active people who lead these units (who receive the work given to a unit)."""
+    return User.objects.filter(
+        is_active=True,
+        roles__role=Role.UNIT_LEADER,
+        roles__unit_id__in=unit_ids,
+    ).distinct()

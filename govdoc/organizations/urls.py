@@ -1,6 +1,7 @@
 from django.urls import path
 
 from govdoc.organizations import views
+from govdoc.organizations.views import calendar_pages
 
 app_name = "organizations"
 urlpatterns = [
@@ -23,4 +24,13 @@ urlpatterns = [
     path("uy-quyen/<int:pk>/huy/", views.delegation_revoke, name="delegation_revoke"),
     path("nhap/", views.import_view, name="import"),
     path("nhap/mau/<str:kind>.csv", views.import_template, name="import_template"),
+    path("lich-lam-viec/", calendar_pages.calendar, name="calendar"),
+    path("lich-lam-viec/them/", calendar_pages.calendar_day_create, name="calendar_day_create"),
+    path("lich-lam-viec/<int:pk>/sua/", calendar_pages.calendar_day_edit, name="calendar_day_edit"),
+    path(
+        "lich-lam-viec/<int:pk>/xoa/",
+        calendar_pages.calendar_day_delete,
+        name="calendar_day_delete",
+    ),
+    path("lich-lam-viec/ngay-nghi-tuan/", calendar_pages.calendar_weekend, name="calendar_weekend"),
 ]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from govdoc.core.models import TimeStampedModel
+from govdoc.core.urgency import Priority
 from govdoc.organizations.models import Agency
 
 
@@ -59,6 +60,10 @@ class RegisterEntry(models.Model):
     target_type = models.CharField(max_length=64)
     target_id = models.CharField(max_length=64, blank=True)
     label = models.CharField("nội dung", max_length=500, blank=True)
+    # The urgency of what was numbered (edXML Priority codes: 0 normal … 4), shown in the book.
+    priority = models.PositiveSmallIntegerField(
+        "độ khẩn", choices=Priority.choices, default=Priority.NORMAL
+    )
     annulled_at = models.DateTimeField("thời điểm hủy", null=True, blank=True)
     annulled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -8,6 +8,7 @@ IMMEDIATE (settings), so the writer already holds the database write lock.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -150,7 +151,14 @@ def _take_next_number(book_id: int) -> int | None:
 
 
 def number_allocate(
-    *, book: RegisterBook, actor: Any, target_type: str, target_id: str = "", label: str = ""
+    *,
+    book: RegisterBook,
+    actor: Any,
+    target_type: str,
+    target_id: str = "",
+    label: str = "",
+    priority: int = 0,
+    given_at: dt.datetime | None = None,
 ) -> RegisterEntry:
     """Give the next number of the book. Call inside the transaction that uses it, as late
     as possible: every registration of the book waits from here until that commit."""
@@ -162,11 +170,12 @@ def number_allocate(
     entry = RegisterEntry.objects.create(
         book=book,
         number=number,
-        given_at=timezone.now(),
+        given_at=given_at or timezone.now(),
         given_by=actor,
         target_type=target_type,
         target_id=target_id,
         label=label[:500],
+        priority=priority,
     )
     audit_record(
         actor=actor,

@@ -55,6 +55,8 @@ class RegisterRow:
     annulled: bool
     handed_over_on: dt.date | None = None
     received_by: str = ""
+    priority: int = 0
+    priority_label: str = ""
 
     @property
     def display_arrival_number(self) -> str:
@@ -180,6 +182,8 @@ def _row(incoming: IncomingDocument) -> RegisterRow:
         recipient=_recipient(incoming),
         note=_note(incoming),
         annulled=incoming.status == Status.ANNULLED,
+        priority=int(document.priority),
+        priority_label=document.get_priority_display() if document.priority else "",
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from govdoc.notifications.context import UnreadBadge
 from govdoc.organizations.access import is_any_admin, roles_in
 from govdoc.organizations.roles import Role
 
@@ -23,4 +24,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_reads_agency": bool(roles & {Role.CLERK, Role.AGENCY_LEADER, Role.ADMIN}),
         "nav_is_admin": is_any_admin(user),
         "nav_agency": getattr(user, "agency", None),
+        "nav_unread": UnreadBadge(user),
     }

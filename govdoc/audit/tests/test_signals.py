@@ -34,10 +34,36 @@ def test_sign_in_and_out_are_journaled(personas: dict[str, User]) -> None:
         assert event.target_id == str(clerk.pk)
 
 
-def test_forwarded_address_is_used_behind_a_proxy(personas: dict[str, User]) -> None:
+def test_forwarded_address_is_used_behind_a_trusted_proxy(
+    personas: dict[str, User], settings: Any
+) -> None:
+    # given govdoc behind a reverse proxy at 127.0.0.1, which sits behind another at 10.0.0.1
+    settings.GOVDOC_TRUSTED_PROXIES = frozenset({"127.0.0.1", "10.0.0.1"})
     client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1")
+    # when someone signs in through them
     client.post(reverse("login"), {"username": "vanthu", "password": PASSWORD})
+    # then the journal keeps the client's address
     assert AuditEvent.objects.get(action="auth.login").ip == "203.0.113.7"
+
+
+def test_a_forwarded_address_from_an_untrusted_client_is_ignored(
+    personas: dict[str, User],
+) -> None:
+    # given a client that writes its own X-Forwarded-For, with no trusted proxy configured
+    client = Client(REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    client.post(reverse("login"), {"username": "vanthu", "password": PASSWORD})
+    # then the journal keeps the real peer address
+    assert AuditEvent.objects.get(action="auth.login").ip == "198.51.100.9"
+
+
+def test_a_malformed_forwarded_address_does_not_break_the_page(
+    personas: dict[str, User], settings: Any
+) -> None:
+    settings.GOVDOC_TRUSTED_PROXIES = frozenset({"127.0.0.1"})
+    client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="garbage")
+    response = client.post(reverse("login"), {"username": "vanthu", "password": PASSWORD})
+    assert response.status_code == 302
+    assert AuditEvent.objects.get(action="auth.login").ip == "127.0.0.1"
 
 
 def test_failed_sign_in_is_journaled_without_the_password(personas: dict[str, User]) -> None:

@@ -1,0 +1,1183 @@
+"""Handling over the API: presenting and refusing incoming documents, the leader's
+assignment, the handlers' steps on an assignment, opinions and requests for more time, the
+work queues and tasks (giao việc).
+
+Every write calls a service of the incoming or assignments app; every object is fetched for
+the caller through their access rules first. "Not allowed" answers 404, like "not found".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import FileEx, Form, P, Query, Router
+from ninja import Status as Respond
+from ninja.files import UploadedFile
+
+from govdoc.api.handling_schemas import (
+    AssignedOut,
+    AssigneeIn,
+    AssignIn,
+    AssignmentDetailOut,
+    ChaseIn,
+    ChaseOut,
+    ExtensionDecideIn,
+    ExtensionIn,
+    ExtensionOut,
+    HandlingOut,
+    IncomingBriefOut,
+    OpinionAnswerIn,
+    OpinionAskIn,
+    OpinionOut,
+    PresentIn,
+    ProgressIn,
+    ProgressOut,
+    QueueCountOut,
+    QueuePage,
+    QueueQuery,
+    ReasonIn,
+    ReopenIn,
+    ResultIn,
+    SubAssignIn,
+    TaskDetailOut,
+    TaskIn,
+    TaskPage,
+    TaskQuery,
+)
+from govdoc.api.schemas import ErrorOut
+from govdoc.assignments.access import (
+    assignment_for,
+    extension_for,
+    opinion_for,
+    task_for,
+    visible_assignments,
+    visible_tasks,
+)
+from govdoc.assignments.models import (
+    Assignment,
+    ChaseMessage,
+    ExtensionRequest,
+    HandlingHistory,
+    Instruction,
+    OpinionRequest,
+    ProgressAttachment,
+    ProgressNote,
+    Task,
+)
+from govdoc.assignments.selectors import (
+    QUEUES,
+    QueueFilters,
+    assignments_of_incoming,
+    extensions_to_decide,
+    is_overdue,
+    opinions_asked_of_me,
+    presented_to_me,
+    queue,
+    queue_counts,
+)
+from govdoc.assignments.services import (
+    AssigneeInput,
+    assignment_cancel,
+    assignment_complete,
+    assignment_mark_read,
+    assignment_progress,
+    assignment_reopen,
+    assignment_return,
+    assignment_sub_assign,
+    chase_send,
+    extension_decide,
+    extension_request,
+    incoming_assign,
+    opinion_answer,
+    opinion_ask,
+    task_create,
+)
+from govdoc.assignments.workflow import (
+    OPEN_STATUSES,
+    AssignmentStatus,
+    ExtensionStatus,
+    HandlingRole,
+    TaskStatus,
+    handler_actions,
+    next_assignment_status,
+)
+from govdoc.audit.services import audit_record
+from govdoc.core.capped_pagination import DEFAULT_COUNT_CAP, capped_page
+from govdoc.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from govdoc.documents.models import Priority
+from govdoc.documents.storage import Upload, stream_stored
+from govdoc.incoming.access import can_register, incoming_for
+from govdoc.incoming.models import IncomingDocument, IncomingHistory
+from govdoc.incoming.selectors import presentable_leaders
+from govdoc.incoming.services import incoming_present, incoming_refuse
+from govdoc.incoming.workflow import Status as IncomingStatus
+from govdoc.incoming.workflow import next_status
+from govdoc.organizations.access import has_role, led_unit_ids
+from govdoc.organizations.models import Agency
+from govdoc.organizations.roles import Role
+
+router = Router(tags=["Xử lý văn bản, giao việc"])
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
+FOUND: dict[int, Any] = {404: ErrorOut, **ERRORS}
+WRITE: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, **ERRORS}
+
+MAX_LIMIT = 200
+
+# The counters beyond the assignment queues (see queue_counts).
+EXTRA_QUEUES: dict[str, str] = {
+    "trinh": "Văn bản trình xin ý kiến",
+    "xin-y-kien": "Được xin ý kiến",
+    "gia-han": "Đề nghị gia hạn chờ quyết định",
+}
+
+HISTORY_LABELS: dict[str, str] = {
+    "register": "Vào sổ văn bản đến",
+    "update": "Sửa thông tin",
+    "annul": "Hủy đăng ký",
+    "present": "Trình lãnh đạo",
+    "refuse": "Trả lại nơi gửi",
+    "assign": "Phân công xử lý",
+    "sub_assign": "Phân công trong đơn vị",
+    "task_create": "Giao việc",
+    "progress": "Báo cáo tiến độ",
+    "complete": "Hoàn thành",
+    "return": "Trả lại người giao",
+    "read": "Đã đọc",
+    "chase": "Đôn đốc",
+    "cancel": "Thu hồi việc giao",
+    "reopen": "Giao lại",
+    "ask_opinion": "Xin ý kiến",
+    "give_opinion": "Cho ý kiến",
+    "request_extension": "Xin gia hạn",
+    "approve_extension": "Đồng ý gia hạn",
+    "refuse_extension": "Không đồng ý gia hạn",
+}
+
+# A handler's action in the workflow table → the last segment of its API address.
+API_ACTIONS: dict[str, str] = {
+    "progress": "progress",
+    "sub_assign": "sub-assign",
+    "ask_opinion": "opinions",
+    "request_extension": "extensions",
+    "return": "return",
+    "complete": "complete",
+}
+
+FILES_HELP = "Tệp kèm theo (PDF, DOCX, ảnh…), không bắt buộc, gửi được nhiều tệp."
+
+
+# --- calling the services -----------------------------------------------------------------
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _agency_id(actor: Any) -> int | None:
+    return getattr(actor, "agency_id", None)
+
+
+def _via(request: HttpRequest) -> dict[str, Any]:
+    token = getattr(request, "api_token", None)
+    return {"via": "api", "token": token.prefix if token is not None else None}
+
+
+@contextmanager
+def _refusals(
+    renamed: Mapping[str, str] | None = None, *, hide_forbidden: bool = True
+) -> Iterator[None]:
+    """A service's refusal as the API gives it: "not allowed" on an object the caller can
+    see answers 404 like the rest, and fields are named as the client sent them."""
+    try:
+        yield
+    except Forbidden:
+        if not hide_forbidden:
+            raise
+        raise NotFound() from None
+    except DomainError as error:
+        if renamed:
+            error.fields = {renamed.get(k, k): v for k, v in error.fields.items()}
+        raise
+
+
+def _lines(assignees: list[AssigneeIn]) -> list[AssigneeInput]:
+    return [
+        AssigneeInput(
+            role=line.role,
+            unit_id=line.unit_id,
+            person_id=line.person_id,
+            due_date=line.due_date,
+            note=line.note,
+        )
+        for line in assignees
+    ]
+
+
+def _to_upload(file: UploadedFile) -> Upload:
+    name = file.name or "(không tên)"
+    cap = int(settings.GOVDOC_MAX_FILE_SIZE)
+    if file.size is not None and file.size > cap:
+        message = f"Tệp {name} vượt quá dung lượng cho phép ({cap / (1024 * 1024):.0f} MB)."
+        raise ValidationFailed(message, fields={"files": message})
+    return Upload(name=file.name or "", data=file.read())
+
+
+# --- shapes -------------------------------------------------------------------------------
+
+
+def _local(value: Any) -> Any:
+    return timezone.localtime(value) if value is not None else None
+
+
+def _person(user: Any) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": getattr(user, "full_name", "") or user.get_username()}
+
+
+def _incoming_subject(incoming: IncomingDocument) -> dict[str, Any]:
+    document = incoming.document
+    return {
+        "kind": "incoming",
+        "id": incoming.pk,
+        "title": document.subject,
+        "arrival_number": incoming.display_arrival_number,
+        "priority": document.priority,
+        "priority_label": Priority(document.priority).label,
+        "status": incoming.status,
+        "status_label": IncomingStatus(incoming.status).label,
+        "due_date": document.due_date,
+    }
+
+
+def _task_subject(task: Task) -> dict[str, Any]:
+    return {
+        "kind": "task",
+        "id": task.pk,
+        "title": task.title,
+        "priority": task.priority,
+        "priority_label": Priority(task.priority).label,
+        "status": task.status,
+        "status_label": TaskStatus(task.status).label,
+        "due_date": task.due_date,
+    }
+
+
+def _subject(assignment: Assignment) -> dict[str, Any]:
+    if assignment.incoming is not None:
+        return _incoming_subject(assignment.incoming)
+    assert assignment.task is not None
+    return _task_subject(assignment.task)
+
+
+def _assignment_out(
+    assignment: Assignment, *, subject: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    unit = assignment.assignee_unit
+    return {
+        "id": assignment.pk,
+        "subject": subject if subject is not None else _subject(assignment),
+        "parent_id": assignment.parent_id,
+        "depth": getattr(assignment, "depth", 0),
+        "role": assignment.role,
+        "role_label": HandlingRole(assignment.role).label,
+        "assignee_unit": {"id": unit.pk, "name": unit.name} if unit is not None else None,
+        "assignee_person": _person(assignment.assignee_person),
+        "assignee_name": assignment.assignee_label,
+        "assigned_by": _person(assignment.assigned_by),
+        "on_behalf_of": _person(assignment.on_behalf_of),
+        "assigned_at": _local(assignment.assigned_at),
+        "due_date": assignment.due_date,
+        "overdue": is_overdue(assignment),
+        "follow_up": _person(assignment.follow_up),
+        "note": assignment.note,
+        "status": assignment.status,
+        "status_label": AssignmentStatus(assignment.status).label,
+        "started_at": _local(assignment.started_at),
+        "read_at": _local(assignment.read_at),
+        "completed_at": _local(assignment.completed_at),
+        "completed_on": assignment.completed_on,
+        "completed_late": assignment.completed_late,
+        "result": assignment.result,
+        "returned_reason": assignment.returned_reason,
+    }
+
+
+def _progress_out(
+    request: HttpRequest, note: ProgressNote, files: list[ProgressAttachment]
+) -> dict[str, Any]:
+    def ref(item: ProgressAttachment) -> dict[str, Any]:
+        url = reverse(
+            "api:assignment_file",
+            kwargs={"assignment_id": note.assignment_id, "file_id": item.pk},
+        )
+        return {
+            "id": item.pk,
+            "name": item.name,
+            "size": item.stored.size,
+            "sha256": item.stored.sha256,
+            "content_type": item.stored.content_type,
+            "download_url": request.build_absolute_uri(url),
+        }
+
+    return {
+        "id": note.pk,
+        "assignment_id": note.assignment_id,
+        "author": _person(note.author),
+        "at": _local(note.at),
+        "text": note.text,
+        "files": [ref(f) for f in files],
+    }
+
+
+def _opinion_out(opinion: OpinionRequest) -> dict[str, Any]:
+    return {
+        "id": opinion.pk,
+        "assignment_id": opinion.assignment_id,
+        "asked_by": _person(opinion.asked_by),
+        "asked_of": _person(opinion.asked_of),
+        "question": opinion.question,
+        "asked_at": _local(opinion.asked_at),
+        "answered": opinion.answered_at is not None,
+        "answer": opinion.answer,
+        "answered_at": _local(opinion.answered_at),
+    }
+
+
+def _extension_out(extension: ExtensionRequest) -> dict[str, Any]:
+    return {
+        "id": extension.pk,
+        "assignment_id": extension.assignment_id,
+        "requested_by": _person(extension.requested_by),
+        "requested_at": _local(extension.requested_at),
+        "current_due": extension.current_due,
+        "requested_due": extension.requested_due,
+        "reason": extension.reason,
+        "status": extension.status,
+        "status_label": ExtensionStatus(extension.status).label,
+        "decided_by": _person(extension.decided_by),
+        "decided_at": _local(extension.decided_at),
+        "decision_note": extension.decision_note,
+    }
+
+
+def _chase_out(chase: ChaseMessage) -> dict[str, Any]:
+    return {
+        "id": chase.pk,
+        "assignment_id": chase.assignment_id,
+        "sent_by": _person(chase.sent_by),
+        "sent_at": _local(chase.sent_at),
+        "text": chase.text,
+    }
+
+
+def _status_label(status: str, choices: Any) -> str:
+    return str(choices(status).label) if status in choices.values else status
+
+
+def _history_out(row: HandlingHistory | IncomingHistory) -> dict[str, Any]:
+    """A step of the history; statuses are the assignment's when the step is on one,
+    otherwise the document's (or the task's)."""
+    assignment_id = getattr(row, "assignment_id", None)
+    if assignment_id is not None:
+        choices: Any = AssignmentStatus
+    elif getattr(row, "task_id", None) is not None:
+        choices = TaskStatus
+    else:
+        choices = IncomingStatus
+    return {
+        "at": _local(row.at),
+        "action": row.action,
+        "action_label": HISTORY_LABELS.get(row.action, row.action),
+        "actor": _person(row.actor),
+        "on_behalf_of": _person(getattr(row, "on_behalf_of", None)),
+        "assignment_id": assignment_id,
+        "from_status": row.from_status,
+        "from_status_label": _status_label(row.from_status, choices),
+        "to_status": row.to_status,
+        "to_status_label": _status_label(row.to_status, choices),
+        "note": row.note,
+        "data": row.data or {},
+    }
+
+
+def _brief(incoming: IncomingDocument) -> dict[str, Any]:
+    document = incoming.document
+    return {
+        "id": incoming.pk,
+        "arrival_number": incoming.display_arrival_number,
+        "subject": document.subject,
+        "priority": document.priority,
+        "priority_label": Priority(document.priority).label,
+        "status": incoming.status,
+        "status_label": IncomingStatus(incoming.status).label,
+        "due_date": document.due_date,
+        "presented_to": _person(incoming.presented_to),
+        "presented_at": _local(incoming.presented_at),
+        "refusal_reason": incoming.refusal_reason,
+        "completed_at": _local(incoming.completed_at),
+    }
+
+
+def _task_out(task: Task) -> dict[str, Any]:
+    return {
+        "id": task.pk,
+        "title": task.title,
+        "description": task.description,
+        "priority": task.priority,
+        "priority_label": Priority(task.priority).label,
+        "due_date": task.due_date,
+        "status": task.status,
+        "status_label": TaskStatus(task.status).label,
+        "created_by": _person(task.created_by),
+        "on_behalf_of": _person(task.on_behalf_of),
+        "created_at": _local(task.created_at),
+        "completed_at": _local(task.completed_at),
+    }
+
+
+def _as_tree(rows: list[Assignment]) -> list[Assignment]:
+    children: dict[int | None, list[Assignment]] = {}
+    known = {row.pk for row in rows}
+    for row in rows:
+        parent = row.parent_id if row.parent_id in known else None
+        children.setdefault(parent, []).append(row)
+    ordered: list[Assignment] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for row in children.get(parent_id, []):
+            row.depth = depth  # type: ignore[attr-defined]
+            ordered.append(row)
+            walk(row.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def _files_by_note(notes: list[ProgressNote]) -> dict[int, list[ProgressAttachment]]:
+    files: dict[int, list[ProgressAttachment]] = {}
+    attachments = ProgressAttachment.objects.filter(note__in=[n.pk for n in notes])
+    for item in attachments.select_related("stored"):
+        files.setdefault(item.note_id, []).append(item)
+    return files
+
+
+def _may(actor: Any, pk: int, action: str) -> bool:
+    try:
+        assignment_for(actor, pk, action=action)
+    except NotFound:
+        return False
+    return True
+
+
+def _assignment_actions(actor: Any, assignment: Assignment) -> list[str]:
+    """What the caller may do on the assignment now (the address segments to POST to)."""
+    actions: list[str] = []
+    if assignment.role != HandlingRole.INFO and _may(actor, assignment.pk, "handle"):
+        led = led_unit_ids(actor, assignment.agency_id)
+        for action in handler_actions(assignment.status, assignment.role):
+            if action == "sub_assign" and assignment.assignee_unit_id not in led:
+                continue
+            actions.append(API_ACTIONS[action])
+    if (
+        assignment.role == HandlingRole.INFO
+        and assignment.read_at is None
+        and assignment.status != AssignmentStatus.CANCELLED
+        and _may(actor, assignment.pk, "read")
+    ):
+        actions.append("read")
+    if assignment.role != HandlingRole.INFO and assignment.status in OPEN_STATUSES:
+        if _may(actor, assignment.pk, "chase"):
+            actions.append("chase")
+    if _may(actor, assignment.pk, "assigner"):
+        for action in ("cancel", "reopen"):
+            if next_assignment_status(assignment.status, action) is not None:
+                actions.append(action)
+    return actions
+
+
+def _assignment_detail(
+    request: HttpRequest, actor: Any, assignment: Assignment
+) -> dict[str, Any]:
+    notes = list(
+        ProgressNote.objects.filter(assignment=assignment).select_related("author").order_by(
+            "at", "id"
+        )
+    )
+    files = _files_by_note(notes)
+    children = (
+        visible_assignments(actor, assignment.agency_id)
+        .filter(parent=assignment)
+        .select_related(
+            "incoming__document",
+            "task",
+            "assignee_unit",
+            "assignee_person",
+            "assigned_by",
+            "on_behalf_of",
+            "follow_up",
+        )
+        .order_by("assigned_at", "id")
+    )
+    return {
+        **_assignment_out(assignment),
+        "actions": _assignment_actions(actor, assignment),
+        "children": [_assignment_out(child) for child in children],
+        "progress": [_progress_out(request, n, files.get(n.pk, [])) for n in notes],
+        "opinions": [
+            _opinion_out(o)
+            for o in OpinionRequest.objects.filter(assignment=assignment).select_related(
+                "asked_by", "asked_of"
+            )
+        ],
+        "extensions": [
+            _extension_out(e)
+            for e in ExtensionRequest.objects.filter(assignment=assignment).select_related(
+                "requested_by", "decided_by"
+            )
+        ],
+        "chases": [
+            _chase_out(c)
+            for c in ChaseMessage.objects.filter(assignment=assignment).select_related("sent_by")
+        ],
+        "history": [
+            _history_out(h)
+            for h in HandlingHistory.objects.filter(assignment=assignment).select_related(
+                "actor", "on_behalf_of"
+            )
+        ],
+    }
+
+
+def _fresh(actor: Any, pk: int) -> Assignment:
+    return assignment_for(actor, pk, action="view")
+
+
+# --- the incoming document: present, refuse, assign, its handling -------------------------
+
+
+@router.post(
+    "/incoming/{incoming_id}/present",
+    response={200: IncomingBriefOut, **WRITE},
+    summary="Trình văn bản đến cho lãnh đạo",
+    description=(
+        "Văn thư trình văn bản đã vào sổ cho một lãnh đạo cơ quan (trình lại cho lãnh đạo "
+        "khác nếu cần). Văn bản khẩn được đánh dấu để lãnh đạo xem trước."
+    ),
+    url_name="incoming_present",
+)
+def present_incoming(request: HttpRequest, incoming_id: int, payload: PresentIn) -> dict[str, Any]:
+    actor = _actor(request)
+    incoming = incoming_for(actor, incoming_id, action="present")
+    leader = presentable_leaders(incoming.agency).filter(pk=payload.leader_id).first()
+    with _refusals({"leader": "leader_id"}):
+        incoming_present(incoming=incoming, leader=leader, actor=actor, note=payload.note)
+    return _brief(incoming_for(actor, incoming_id))
+
+
+@router.post(
+    "/incoming/{incoming_id}/refuse",
+    response={200: IncomingBriefOut, **WRITE},
+    summary="Trả lại văn bản đến cho nơi gửi",
+    description="Văn thư trả lại văn bản (sai nơi nhận, không hợp lệ) kèm lý do.",
+    url_name="incoming_refuse",
+)
+def refuse_incoming(request: HttpRequest, incoming_id: int, payload: ReasonIn) -> dict[str, Any]:
+    actor = _actor(request)
+    incoming = incoming_for(actor, incoming_id, action="refuse")
+    with _refusals():
+        incoming_refuse(incoming=incoming, reason=payload.reason, actor=actor)
+    return _brief(incoming_for(actor, incoming_id))
+
+
+@router.post(
+    "/incoming/{incoming_id}/assign",
+    response={201: AssignedOut, **WRITE},
+    summary="Cho ý kiến chỉ đạo và phân công xử lý",
+    description=(
+        "Lãnh đạo cơ quan (hoặc người được ủy quyền) ghi ý kiến chỉ đạo và giao một đơn vị "
+        "hoặc cá nhân chủ trì, các đơn vị phối hợp, nhận để biết, mỗi dòng có hạn xử lý. "
+        "Giao thêm sau đó chỉ được phối hợp hoặc nhận để biết khi chủ trì còn đang xử lý."
+    ),
+    url_name="incoming_assign",
+)
+def assign_incoming(
+    request: HttpRequest, incoming_id: int, payload: AssignIn
+) -> Respond[dict[str, Any]]:
+    actor = _actor(request)
+    incoming = incoming_for(actor, incoming_id)
+    with _refusals({"follow_up": "follow_up_id"}):
+        created = incoming_assign(
+            incoming=incoming,
+            instruction=payload.instruction,
+            assignees=_lines(payload.assignees),
+            actor=actor,
+            follow_up_id=payload.follow_up_id,
+        )
+    rows = [_fresh(actor, a.pk) for a in created]
+    return Respond(201, {"assignments": [_assignment_out(a) for a in rows]})
+
+
+@router.get(
+    "/incoming/{incoming_id}/handling",
+    response={200: HandlingOut, **FOUND},
+    summary="Quá trình xử lý một văn bản đến",
+    description=(
+        "Ý kiến chỉ đạo, cây phân công, tiến độ, ý kiến, đề nghị gia hạn và lịch sử các bước; "
+        "lượt xem được ghi nhật ký."
+    ),
+    url_name="incoming_handling",
+)
+def incoming_handling(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
+    actor = _actor(request)
+    incoming = incoming_for(actor, incoming_id)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="incoming.view",
+            target=incoming,
+            agency_id=incoming.agency_id,
+            data={**_via(request), "part": "handling"},
+        )
+    subject = _incoming_subject(incoming)
+    tree = assignments_of_incoming(incoming)
+    notes = [note for a in tree for note in a.progress.all()]
+    files = _files_by_note(notes)
+    opinions = [o for a in tree for o in a.opinions.all()]
+    extensions = ExtensionRequest.objects.filter(assignment__incoming=incoming).select_related(
+        "requested_by", "decided_by"
+    )
+    instructions = Instruction.objects.filter(incoming=incoming).select_related(
+        "given_by", "on_behalf_of"
+    )
+    steps: list[HandlingHistory | IncomingHistory] = [
+        *IncomingHistory.objects.filter(incoming=incoming).select_related("actor"),
+        *HandlingHistory.objects.filter(incoming=incoming).select_related("actor", "on_behalf_of"),
+    ]
+    steps.sort(key=lambda row: (row.at, isinstance(row, HandlingHistory), row.pk))
+    agency_id = incoming.agency_id
+    actions = [
+        action
+        for action in ("present", "refuse")
+        if can_register(actor, agency_id) and next_status(incoming.status, action)
+    ]
+    if has_role(actor, agency_id, Role.AGENCY_LEADER) and next_status(incoming.status, "assign"):
+        actions.append("assign")
+    return {
+        "incoming": _brief(incoming),
+        "actions": actions,
+        "instructions": [
+            {
+                "id": i.pk,
+                "text": i.text,
+                "given_by": _person(i.given_by),
+                "on_behalf_of": _person(i.on_behalf_of),
+                "given_at": _local(i.given_at),
+            }
+            for i in instructions
+        ],
+        "assignments": [_assignment_out(a, subject=subject) for a in tree],
+        "progress": [
+            _progress_out(request, n, files.get(n.pk, []))
+            for n in sorted(notes, key=lambda n: (n.at, n.pk))
+        ],
+        "opinions": [
+            _opinion_out(o) for o in sorted(opinions, key=lambda o: (o.asked_at, o.pk))
+        ],
+        "extensions": [_extension_out(e) for e in extensions],
+        "history": [_history_out(row) for row in steps],
+    }
+
+
+# --- one assignment -----------------------------------------------------------------------
+
+
+@router.get(
+    "/assignments/{assignment_id}",
+    response={200: AssignmentDetailOut, **FOUND},
+    summary="Xem một phân công",
+    description=(
+        "Phân công, các phân công con, tiến độ, ý kiến, gia hạn, đôn đốc, lịch sử, và các thao "
+        "tác người gọi được làm (actions)."
+    ),
+    url_name="assignment_detail",
+)
+def get_assignment(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
+    actor = _actor(request)
+    return _assignment_detail(request, actor, _fresh(actor, assignment_id))
+
+
+@router.get(
+    "/assignments/{assignment_id}/files/{file_id}",
+    response={404: ErrorOut, **ERRORS},
+    summary="Tải một tệp báo cáo tiến độ",
+    description="Trả nội dung tệp; lượt tải được ghi nhật ký.",
+    url_name="assignment_file",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Nội dung tệp",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def download_progress_file(
+    request: HttpRequest, assignment_id: int, file_id: int
+) -> FileResponse:
+    actor = _actor(request)
+    assignment = _fresh(actor, assignment_id)
+    item = (
+        ProgressAttachment.objects.select_related("stored")
+        .filter(pk=file_id, note__assignment=assignment)
+        .first()
+    )
+    if item is None:
+        raise NotFound()
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="file.download",
+            target=item,
+            target_label=f"{item.name} — {assignment}",
+            agency_id=assignment.agency_id,
+            data={"sha256": item.stored.sha256, **_via(request)},
+        )
+    response = FileResponse(
+        stream_stored(item.stored),
+        content_type=item.stored.content_type,
+        as_attachment=True,
+        filename=item.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.post(
+    "/assignments/{assignment_id}/sub-assign",
+    response={201: AssignedOut, **WRITE},
+    summary="Phân công trong đơn vị",
+    description=(
+        "Lãnh đạo đơn vị giao việc của đơn vị cho chuyên viên: một người chủ trì, phối hợp, "
+        "nhận để biết, với hạn không sau hạn của đơn vị."
+    ),
+    url_name="assignment_sub_assign",
+)
+def sub_assign(
+    request: HttpRequest, assignment_id: int, payload: SubAssignIn
+) -> Respond[dict[str, Any]]:
+    actor = _actor(request)
+    assignment = assignment_for(actor, assignment_id, action="handle")
+    with _refusals():
+        created = assignment_sub_assign(
+            assignment=assignment, assignees=_lines(payload.assignees), actor=actor
+        )
+    rows = [_fresh(actor, a.pk) for a in created]
+    return Respond(201, {"assignments": [_assignment_out(a) for a in rows]})
+
+
+@router.post(
+    "/assignments/{assignment_id}/progress",
+    response={201: ProgressOut, **WRITE},
+    summary="Báo cáo tiến độ",
+    description=(
+        "Người xử lý báo cáo tiến độ (multipart/form-data: text và các tệp files). "
+        "Lần báo cáo đầu chuyển phân công sang đang xử lý."
+    ),
+    url_name="assignment_progress",
+)
+def report_progress(
+    request: HttpRequest,
+    assignment_id: int,
+    payload: Form[ProgressIn],
+    files: FileEx[list[UploadedFile] | None, P(title="Tệp kèm theo", description=FILES_HELP)] = None,
+) -> Respond[dict[str, Any]]:
+    actor = _actor(request)
+    assignment = assignment_for(actor, assignment_id, action="handle")
+    with _refusals({"attachments": "files"}):
+        uploads = [_to_upload(f) for f in files or []]
+        note = assignment_progress(
+            assignment=assignment, text=payload.text, actor=actor, attachments=uploads
+        )
+    note = ProgressNote.objects.select_related("author").get(pk=note.pk)
+    return Respond(201, _progress_out(request, note, _files_by_note([note]).get(note.pk, [])))
+
+
+@router.post(
+    "/assignments/{assignment_id}/complete",
+    response={200: AssignmentDetailOut, **WRITE},
+    summary="Hoàn thành",
+    description=(
+        "Người xử lý hoàn thành với kết quả. Chủ trì trong đơn vị hoàn thành thì việc của đơn vị "
+        "hoàn thành; chủ trì cấp cơ quan hoàn thành thì văn bản hoàn thành. Hoàn thành lần hai "
+        "trả 409."
+    ),
+    url_name="assignment_complete",
+)
+def complete(request: HttpRequest, assignment_id: int, payload: ResultIn) -> dict[str, Any]:
+    actor = _actor(request)
+    assignment = assignment_for(actor, assignment_id, action="handle")
+    with _refusals():
+        assignment_complete(assignment=assignment, result=payload.result, actor=actor)
+    return _assignment_detail(request, actor, _fresh(actor, assignment_id))
+
+
+@router.post(
+    "/assignments/{assignment_id}/return",
+    response={200: AssignmentDetailOut, **WRITE},
+    summary="Trả lại người giao",
+    description="Chủ trì trả lại việc cho người giao, kèm lý do (không đúng chức năng…).",
+    url_name="assignment_return",
+)
+def return_assignment(
+    request: HttpRequest, assignment_id: int, payload: ReasonIn
+) -> dict[str, Any]:
+    actor = _actor(request)
+    assignment = assignment_for(actor, assignment_id, action="handle")
+    with _refusals():
+        assignment_return(assignment=assignment, reason=payload.reason, actor=actor)
+    return _assignment_detail(request, actor, _fresh(actor, assignment_id))
+
+
+@router.post(
+    "/assignments/{assignment_id}/read",
+    response={200: AssignmentDetailOut, **WRITE},
+    summary="Đánh dấu đã đọc",
+    description="Người nhận để biết đánh dấu đã đọc (một lần; gọi lại không đổi gì).",
+    url_name="assignment_read",
+)
+def mark_read(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
+    actor = _actor(request)
+    assignment = assignment_for(actor, assignment_id, action="read")
+    with _refusals():
+        assignment_mark_read(assignment=assignment, actor=actor)
+    return _assignment_detail(request, actor, _fresh(actor, assignment_id))
+
+
+@router.post(
+    "/assignments/{assignment_id}/opinions",
+    response={201: OpinionOut, **WRITE},
+    summary="Xin ý kiến",
+    description="Người xử lý xin ý kiến một người trong cơ quan.",
+    url_name="assignment_ask_opinion",
+)
+def ask_opinion(
+    request: HttpRequest, assignment_id: int, payload: OpinionAskIn
+) -> Respond[dict[str, Any]]:
+    actor = _actor(request)
+    assignment = assignment_for(actor, assignment_id, action="handle")
+    with _refusals({"asked_of": "asked_of_id"}):
+        opinion = opinion_ask(
+            assignment=assignment,
+            asked_of_id=payload.asked_of_id,
+            question=payload.question,
+            actor=actor,
+        )
+    opinion = OpinionRequest.objects.select_related("asked_by", "asked_of").get(pk=opinion.pk)
+    return Respond(201, _opinion_out(opinion))
+
+
+@router.post(
+    "/assignments/{assignment_id}/extensions",
+    response={201: ExtensionOut, **WRITE},
+    summary="Xin gia hạn",
+    description=(
+        "Người xử lý xin gia hạn, kèm lý do; người giao quyết định. Mỗi lúc chỉ một đề nghị "
+        "chờ quyết định (đề nghị thứ hai trả 409)."
+    ),
+    url_name="assignment_request_extension",
+)
+def request_extension(
+    request: HttpRequest, assignment_id: int, payload: ExtensionIn
+) -> Respond[dict[str, Any]]:
+    actor = _actor(request)
+    assignment = assignment_for(actor, assignment_id, action="handle")
+    with _refusals():
+        extension = extension_request(
+            assignment=assignment,
+            requested_due=payload.requested_due,
+            reason=payload.reason,
+            actor=actor,
+        )
+    extension = ExtensionRequest.objects.select_related("requested_by", "decided_by").get(
+        pk=extension.pk
+    )
+    return Respond(201, _extension_out(extension))
+
+
+@router.post(
+    "/assignments/{assignment_id}/chase",
+    response={201: ChaseOut, **WRITE},
+    summary="Đôn đốc",
+    description="Người giao hoặc người theo dõi đôn đốc người xử lý việc đang mở.",
+    url_name="assignment_chase",
+)
+def chase(request: HttpRequest, assignment_id: int, payload: ChaseIn) -> Respond[dict[str, Any]]:
+    actor = _actor(request)
+    assignment = assignment_for(actor, assignment_id, action="chase")
+    with _refusals():
+        message = chase_send(assignment=assignment, text=payload.text, actor=actor)
+    message = ChaseMessage.objects.select_related("sent_by").get(pk=message.pk)
+    return Respond(201, _chase_out(message))
+
+
+@router.post(
+    "/assignments/{assignment_id}/cancel",
+    response={200: AssignmentDetailOut, **WRITE},
+    summary="Thu hồi việc đã giao",
+    description="Người giao thu hồi việc (để giao người khác), kèm lý do.",
+    url_name="assignment_cancel",
+)
+def cancel(request: HttpRequest, assignment_id: int, payload: ReasonIn) -> dict[str, Any]:
+    actor = _actor(request)
+    assignment = assignment_for(actor, assignment_id, action="assigner")
+    with _refusals():
+        assignment_cancel(assignment=assignment, reason=payload.reason, actor=actor)
+    return _assignment_detail(request, actor, _fresh(actor, assignment_id))
+
+
+@router.post(
+    "/assignments/{assignment_id}/reopen",
+    response={200: AssignmentDetailOut, **WRITE},
+    summary="Giao lại việc bị trả lại",
+    description="Người giao giao lại việc bị trả lại cho chính người đó, có thể với hạn mới.",
+    url_name="assignment_reopen",
+)
+def reopen(
+    request: HttpRequest, assignment_id: int, payload: ReopenIn | None = None
+) -> dict[str, Any]:
+    actor = _actor(request)
+    assignment = assignment_for(actor, assignment_id, action="assigner")
+    data = payload or ReopenIn()
+    with _refusals():
+        assignment_reopen(assignment=assignment, actor=actor, due_date=data.due_date, note=data.note)
+    return _assignment_detail(request, actor, _fresh(actor, assignment_id))
+
+
+# --- answering requests -------------------------------------------------------------------
+
+
+@router.post(
+    "/opinions/{opinion_id}/answer",
+    response={200: OpinionOut, **WRITE},
+    summary="Cho ý kiến",
+    description="Người được xin ý kiến trả lời (một lần; trả lời lần hai trả 409).",
+    url_name="opinion_answer",
+)
+def answer_opinion(
+    request: HttpRequest, opinion_id: int, payload: OpinionAnswerIn
+) -> dict[str, Any]:
+    actor = _actor(request)
+    opinion = opinion_for(actor, opinion_id)
+    with _refusals():
+        opinion_answer(opinion=opinion, answer=payload.answer, actor=actor)
+    fresh = OpinionRequest.objects.select_related("asked_by", "asked_of").get(pk=opinion.pk)
+    return _opinion_out(fresh)
+
+
+@router.post(
+    "/extensions/{extension_id}/decide",
+    response={200: ExtensionOut, **WRITE},
+    summary="Quyết định đề nghị gia hạn",
+    description=(
+        "Người giao đồng ý (hạn xử lý chuyển sang hạn đề nghị) hoặc không đồng ý (ghi lý do)."
+    ),
+    url_name="extension_decide",
+)
+def decide_extension(
+    request: HttpRequest, extension_id: int, payload: ExtensionDecideIn
+) -> dict[str, Any]:
+    actor = _actor(request)
+    extension = extension_for(actor, extension_id)
+    with _refusals():
+        extension_decide(
+            extension=extension, approve=payload.approve, actor=actor, note=payload.note
+        )
+    fresh = ExtensionRequest.objects.select_related("requested_by", "decided_by").get(
+        pk=extension.pk
+    )
+    return _extension_out(fresh)
+
+
+# --- queues -------------------------------------------------------------------------------
+
+
+def _queue_label(name: str) -> str | None:
+    return QUEUES.get(name) or EXTRA_QUEUES.get(name)
+
+
+@router.get(
+    "/queues",
+    response={200: list[QueueCountOut], **ERRORS},
+    summary="Số việc trong từng hàng đợi",
+    description=(
+        "Các hàng đợi xử lý của người gọi và số mục (nhận để biết: số chưa đọc), kể cả văn bản "
+        "trình tôi, ý kiến chờ tôi trả lời và đề nghị gia hạn chờ tôi quyết định."
+    ),
+    url_name="queue_counts",
+)
+def list_queues(request: HttpRequest) -> list[dict[str, Any]]:
+    actor = _actor(request)
+    counts = queue_counts(actor, _agency_id(actor))
+    names = [*QUEUES, *EXTRA_QUEUES]
+    return [
+        {"name": name, "label": _queue_label(name), "count": counts.get(name, 0)}
+        for name in names
+    ]
+
+
+def _queue_rows(actor: Any, name: str, params: QueueQuery) -> Any:
+    agency_id = _agency_id(actor)
+    if name == "trinh":
+        return presented_to_me(actor, agency_id)
+    if name == "xin-y-kien":
+        return opinions_asked_of_me(actor, agency_id, answered=False).select_related("asked_of")
+    if name == "gia-han":
+        return extensions_to_decide(actor, agency_id).select_related("decided_by")
+    filters = QueueFilters(q=params.q, role=params.role, sort=params.sort, kind=params.kind)
+    return queue(actor=actor, agency_id=agency_id, name=name, filters=filters).select_related(
+        "on_behalf_of", "follow_up"
+    )
+
+
+def _queue_item(name: str, row: Any) -> dict[str, Any]:
+    if name == "trinh":
+        return {"kind": "presented", "subject": _incoming_subject(row), "incoming": _brief(row)}
+    if name in {"xin-y-kien", "gia-han"}:
+        kind, out = ("opinion", _opinion_out) if name == "xin-y-kien" else (
+            "extension",
+            _extension_out,
+        )
+        return {"kind": kind, "subject": _subject(row.assignment), kind: out(row)}
+    return {"kind": "assignment", "subject": _subject(row), "assignment": _assignment_out(row)}
+
+
+@router.get(
+    "/queues/{name}",
+    response={200: QueuePage, **FOUND},
+    summary="Các mục của một hàng đợi",
+    description=(
+        "Hàng đợi: cho-xu-ly, dang-xu-ly, qua-han, sap-den-han, de-biet, da-xu-ly, toi-giao, "
+        "tra-lai, don-vi (phân công), trinh (văn bản trình tôi), xin-y-kien (ý kiến chờ tôi), "
+        "gia-han (đề nghị chờ tôi quyết định). Lọc q, role, kind và sắp xếp sort áp dụng cho "
+        "hàng đợi phân công. limit tối đa 200."
+    ),
+    url_name="queue_items",
+)
+def queue_items(request: HttpRequest, name: str, params: Query[QueueQuery]) -> dict[str, Any]:
+    actor = _actor(request)
+    label = _queue_label(name)
+    if label is None:
+        raise NotFound()
+    limit = min(params.limit, MAX_LIMIT)
+    queryset = _queue_rows(actor, name, params)
+    counted = queryset.order_by()[: DEFAULT_COUNT_CAP + 1].count()
+    rows = list(queryset[params.offset : params.offset + limit + 1])
+    return {
+        "name": name,
+        "label": label,
+        "count": min(counted, DEFAULT_COUNT_CAP),
+        "count_capped": counted > DEFAULT_COUNT_CAP,
+        "limit": limit,
+        "offset": params.offset,
+        "has_more": len(rows) > limit,
+        "items": [_queue_item(name, row) for row in rows[:limit]],
+    }
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+def _task_detail(actor: Any, task: Task) -> dict[str, Any]:
+    rows = (
+        visible_assignments(actor, task.agency_id)
+        .filter(task=task)
+        .select_related(
+            "assignee_unit", "assignee_person", "assigned_by", "on_behalf_of", "follow_up"
+        )
+        .order_by("assigned_at", "id")
+    )
+    subject = _task_subject(task)
+    history = HandlingHistory.objects.filter(task=task).select_related("actor", "on_behalf_of")
+    return {
+        **_task_out(task),
+        "assignments": [_assignment_out(a, subject=subject) for a in _as_tree(list(rows))],
+        "history": [_history_out(h) for h in history],
+    }
+
+
+@router.post(
+    "/tasks",
+    response={201: TaskDetailOut, **WRITE},
+    summary="Giao việc",
+    description=(
+        "Lãnh đạo giao một công việc không kèm văn bản cho đơn vị, cá nhân (lãnh đạo đơn vị: "
+        "trong đơn vị mình). Người không phải lãnh đạo nhận 403."
+    ),
+    url_name="task_create",
+)
+def create_task(request: HttpRequest, payload: TaskIn) -> Respond[dict[str, Any]]:
+    actor = _actor(request)
+    agency: Agency | None = getattr(actor, "agency", None)
+    if agency is None:
+        raise ValidationFailed("Tài khoản chưa thuộc cơ quan nào, không giao việc được.")
+    # No object to hide here: a non-leader is told why (403), like a non-clerk registering.
+    with _refusals({"follow_up": "follow_up_id"}, hide_forbidden=False):
+        task = task_create(
+            agency=agency,
+            title=payload.title,
+            description=payload.description,
+            assignees=_lines(payload.assignees),
+            actor=actor,
+            priority=payload.priority,
+            due_date=payload.due_date,
+            follow_up_id=payload.follow_up_id,
+        )
+    return Respond(201, _task_detail(actor, task_for(actor, task.pk)))
+
+
+@router.get(
+    "/tasks",
+    response={200: TaskPage, **ERRORS},
+    summary="Danh sách công việc",
+    description="Công việc người gọi được xem (đã giao, được giao, lãnh đạo: cả cơ quan).",
+    url_name="task_list",
+)
+def list_tasks(request: HttpRequest, params: Query[TaskQuery]) -> dict[str, Any]:
+    actor = _actor(request)
+    queryset = visible_tasks(actor, _agency_id(actor)).select_related("created_by", "on_behalf_of")
+    if params.status:
+        queryset = queryset.filter(status=params.status)
+    page = capped_page(
+        queryset.order_by("-created_at", "-id"), number=params.page, per_page=params.page_size
+    )
+    return {
+        "count": page.count if not page.count_capped else page.cap,
+        "count_capped": page.count_capped,
+        "page": page.number,
+        "page_size": page.per_page,
+        "has_next": page.has_next,
+        "items": [_task_out(t) for t in page.rows],
+    }
+
+
+@router.get(
+    "/tasks/{task_id}",
+    response={200: TaskDetailOut, **FOUND},
+    summary="Xem một công việc",
+    description="Công việc, cây phân công và lịch sử các bước.",
+    url_name="task_detail",
+)
+def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
+    actor = _actor(request)
+    return _task_detail(actor, task_for(actor, task_id))

@@ -1,0 +1,5 @@
+"""Placeholder until written."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
