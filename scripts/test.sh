@@ -28,7 +28,11 @@ if [ -n "$db_url" ]; then
   echo "== tests on PostgreSQL ($db_url; pytest-django uses the test_ database beside it)"
   export GOVDOC_DATABASE_URL="$db_url"
 else
-  echo "== tests on SQLite (PostgreSQL not reachable: PostgreSQL-only tests are skipped)"
+  if [ "${GOVDOC_TEST_SQLITE:-0}" = "1" ]; then
+    echo "== tests on SQLite (asked for: PostgreSQL-only tests are skipped)"
+  else
+    echo "== tests on SQLite (PostgreSQL not reachable: PostgreSQL-only tests are skipped)"
+  fi
   unset GOVDOC_DATABASE_URL
 fi
 export GOVDOC_DATA_DIR="${GOVDOC_DATA_DIR:-$(mktemp -d)}"

@@ -43,9 +43,7 @@ class AssigneeIn(Schema):
 
 
 class AssignIn(Schema):
-    instruction: str = Field(
-        "", title="Ý kiến chỉ đạo (bút phê)", description="Tối đa 3000 ký tự."
-    )
+    instruction: str = Field("", title="Ý kiến chỉ đạo (bút phê)", description="Tối đa 3000 ký tự.")
     follow_up_id: OptionalInt = Field(
         None, title="Người theo dõi, đôn đốc", description="Mã số người dùng trong cơ quan."
     )
@@ -116,7 +114,9 @@ class TaskIn(Schema):
     title: str = Field(..., title="Tên công việc", description="Tối đa 500 ký tự.")
     description: str = Field("", title="Nội dung", description="Tối đa 10.000 ký tự.")
     priority: int = Field(
-        0, title="Độ khẩn", description="0 Thường, 1 Khẩn, 2 Thượng khẩn, 3 Hỏa tốc, 4 Hỏa tốc hẹn giờ."
+        0,
+        title="Độ khẩn",
+        description="0 Thường, 1 Khẩn, 2 Thượng khẩn, 3 Hỏa tốc, 4 Hỏa tốc hẹn giờ.",
     )
     due_date: OptionalVnDate = Field(
         None,
@@ -152,7 +152,9 @@ class TaskQuery(Schema):
         "", title="Trạng thái"
     )
     page: int = Field(1, ge=1, title="Trang")
-    page_size: int = Field(25, ge=1, le=100, title="Số công việc mỗi trang", description="Tối đa 100.")
+    page_size: int = Field(
+        25, ge=1, le=100, title="Số công việc mỗi trang", description="Tối đa 100."
+    )
 
 
 # --- output -------------------------------------------------------------------------------

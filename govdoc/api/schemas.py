@@ -123,6 +123,14 @@ class IncomingIn(Schema):
     )
 
 
+class IncomingUpdateIn(IncomingIn):
+    """New metadata of a registered document (JSON). `version` is the one read before the
+    edit: if someone changed the document since, the edit is refused with 409."""
+
+    version: int = Field(..., ge=1, title="Phiên bản đã đọc", description="Trường version.")
+    reason: str = Field("", title="Lý do sửa", max_length=500)
+
+
 class IncomingQuery(Schema):
     """Filters of the incoming list (query string)."""
 
@@ -131,8 +139,14 @@ class IncomingQuery(Schema):
     document_type_id: OptionalInt = Field(None, title="Loại văn bản")
     issuer: str = Field("", title="Cơ quan ban hành", description="Một phần tên cơ quan.")
     priority: OptionalInt = Field(None, title="Độ khẩn", ge=0, le=4)
-    status: Literal["", "REGISTERED", "ANNULLED"] = Field(
-        "", title="Trạng thái", description="REGISTERED: đã vào sổ; ANNULLED: đã hủy đăng ký."
+    status: Literal[
+        "", "REGISTERED", "PRESENTED", "ASSIGNED", "IN_PROGRESS", "COMPLETED", "REFUSED", "ANNULLED"
+    ] = Field(
+        "",
+        title="Trạng thái",
+        description="REGISTERED đã vào sổ; PRESENTED đã trình; ASSIGNED đã phân công; "
+        "IN_PROGRESS đang xử lý; COMPLETED đã hoàn thành; REFUSED đã trả lại nơi gửi; "
+        "ANNULLED đã hủy đăng ký.",
     )
     unit_id: OptionalInt = Field(None, title="Đơn vị nhận")
     q: str = Field(
@@ -168,7 +182,10 @@ class IncomingOut(Schema):
     arrival_number_display: str = Field(..., description="Số đến như ghi trong sổ, vd: 01.")
     arrival_year: int
     arrival_date: dt.datetime = Field(..., description="Ngày giờ đến (ISO 8601).")
-    status: str = Field(..., description="REGISTERED hoặc ANNULLED.")
+    status: str = Field(
+        ...,
+        description="REGISTERED, PRESENTED, ASSIGNED, IN_PROGRESS, COMPLETED, REFUSED, ANNULLED.",
+    )
     status_label: str
     medium: str
     document_type_id: int

@@ -504,13 +504,11 @@ def _assignment_actions(actor: Any, assignment: Assignment) -> list[str]:
     return actions
 
 
-def _assignment_detail(
-    request: HttpRequest, actor: Any, assignment: Assignment
-) -> dict[str, Any]:
+def _assignment_detail(request: HttpRequest, actor: Any, assignment: Assignment) -> dict[str, Any]:
     notes = list(
-        ProgressNote.objects.filter(assignment=assignment).select_related("author").order_by(
-            "at", "id"
-        )
+        ProgressNote.objects.filter(assignment=assignment)
+        .select_related("author")
+        .order_by("at", "id")
     )
     files = _files_by_note(notes)
     children = (
@@ -689,9 +687,7 @@ def incoming_handling(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
             _progress_out(request, n, files.get(n.pk, []))
             for n in sorted(notes, key=lambda n: (n.at, n.pk))
         ],
-        "opinions": [
-            _opinion_out(o) for o in sorted(opinions, key=lambda o: (o.asked_at, o.pk))
-        ],
+        "opinions": [_opinion_out(o) for o in sorted(opinions, key=lambda o: (o.asked_at, o.pk))],
         "extensions": [_extension_out(e) for e in extensions],
         "history": [_history_out(row) for row in steps],
     }
@@ -732,9 +728,7 @@ def get_assignment(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
         }
     },
 )
-def download_progress_file(
-    request: HttpRequest, assignment_id: int, file_id: int
-) -> FileResponse:
+def download_progress_file(request: HttpRequest, assignment_id: int, file_id: int) -> FileResponse:
     actor = _actor(request)
     assignment = _fresh(actor, assignment_id)
     item = (
@@ -800,7 +794,9 @@ def report_progress(
     request: HttpRequest,
     assignment_id: int,
     payload: Form[ProgressIn],
-    files: FileEx[list[UploadedFile] | None, P(title="Tệp kèm theo", description=FILES_HELP)] = None,
+    files: FileEx[
+        list[UploadedFile] | None, P(title="Tệp kèm theo", description=FILES_HELP)
+    ] = None,
 ) -> Respond[dict[str, Any]]:
     actor = _actor(request)
     assignment = assignment_for(actor, assignment_id, action="handle")
@@ -960,7 +956,9 @@ def reopen(
     assignment = assignment_for(actor, assignment_id, action="assigner")
     data = payload or ReopenIn()
     with _refusals():
-        assignment_reopen(assignment=assignment, actor=actor, due_date=data.due_date, note=data.note)
+        assignment_reopen(
+            assignment=assignment, actor=actor, due_date=data.due_date, note=data.note
+        )
     return _assignment_detail(request, actor, _fresh(actor, assignment_id))
 
 
@@ -1031,8 +1029,7 @@ def list_queues(request: HttpRequest) -> list[dict[str, Any]]:
     counts = queue_counts(actor, _agency_id(actor))
     names = [*QUEUES, *EXTRA_QUEUES]
     return [
-        {"name": name, "label": _queue_label(name), "count": counts.get(name, 0)}
-        for name in names
+        {"name": name, "label": _queue_label(name), "count": counts.get(name, 0)} for name in names
     ]
 
 
@@ -1054,9 +1051,13 @@ def _queue_item(name: str, row: Any) -> dict[str, Any]:
     if name == "trinh":
         return {"kind": "presented", "subject": _incoming_subject(row), "incoming": _brief(row)}
     if name in {"xin-y-kien", "gia-han"}:
-        kind, out = ("opinion", _opinion_out) if name == "xin-y-kien" else (
-            "extension",
-            _extension_out,
+        kind, out = (
+            ("opinion", _opinion_out)
+            if name == "xin-y-kien"
+            else (
+                "extension",
+                _extension_out,
+            )
         )
         return {"kind": kind, "subject": _subject(row.assignment), kind: out(row)}
     return {"kind": "assignment", "subject": _subject(row), "assignment": _assignment_out(row)}

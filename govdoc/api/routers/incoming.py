@@ -14,7 +14,14 @@ from ninja import FileEx, Form, P, Query, Router
 from ninja import Status as Respond
 from ninja.files import UploadedFile
 
-from govdoc.api.schemas import ErrorOut, IncomingIn, IncomingOut, IncomingPage, IncomingQuery
+from govdoc.api.schemas import (
+    ErrorOut,
+    IncomingIn,
+    IncomingOut,
+    IncomingPage,
+    IncomingQuery,
+    IncomingUpdateIn,
+)
 from govdoc.audit.services import audit_record
 from govdoc.core.errors import DomainError, NotFound, ValidationFailed
 from govdoc.documents.models import DocumentFile, Priority
@@ -23,7 +30,7 @@ from govdoc.incoming.access import incoming_for
 from govdoc.incoming.inputs import IncomingInput
 from govdoc.incoming.models import IncomingDocument
 from govdoc.incoming.selectors import IncomingFilters, incoming_list
-from govdoc.incoming.services import incoming_register
+from govdoc.incoming.services import incoming_register, incoming_update
 from govdoc.incoming.workflow import Status
 from govdoc.organizations.models import Agency
 
@@ -131,6 +138,32 @@ def incoming_out(
     }
 
 
+def _input(payload: IncomingIn, **files: Any) -> IncomingInput:
+    return IncomingInput(
+        document_type_id=payload.document_type_id,
+        subject=payload.subject,
+        issued_date=payload.issued_date,
+        issuer_id=payload.issuer_id,
+        issuer_name=payload.issuer_name,
+        code_number=payload.code_number,
+        code_notation=payload.code_notation,
+        signer_name=payload.signer_name,
+        signer_position=payload.signer_position,
+        priority=payload.priority if payload.priority is not None else Priority.NORMAL,
+        confidentiality=payload.confidentiality,
+        page_count=payload.page_count,
+        due_date=payload.due_date,
+        receiving_unit_id=payload.receiving_unit_id,
+        receiving_person_id=payload.receiving_person_id,
+        to_places=payload.to_places,
+        notes=payload.notes,
+        medium=payload.medium,
+        document_identifier=payload.document_identifier,
+        duplicate_reason=payload.duplicate_reason,
+        **files,
+    )
+
+
 def _files_of(incoming: IncomingDocument) -> list[DocumentFile]:
     return list(
         DocumentFile.objects.filter(document_id=incoming.document_id).select_related("stored")
@@ -164,30 +197,7 @@ def register(
     try:
         main = _to_upload(main_file, field="main_file")
         extra = tuple(_to_upload(f, field="attachments") for f in attachments or [])
-        data = IncomingInput(
-            document_type_id=payload.document_type_id,
-            subject=payload.subject,
-            issued_date=payload.issued_date,
-            issuer_id=payload.issuer_id,
-            issuer_name=payload.issuer_name,
-            code_number=payload.code_number,
-            code_notation=payload.code_notation,
-            signer_name=payload.signer_name,
-            signer_position=payload.signer_position,
-            priority=payload.priority if payload.priority is not None else Priority.NORMAL,
-            confidentiality=payload.confidentiality,
-            page_count=payload.page_count,
-            due_date=payload.due_date,
-            receiving_unit_id=payload.receiving_unit_id,
-            receiving_person_id=payload.receiving_person_id,
-            to_places=payload.to_places,
-            notes=payload.notes,
-            medium=payload.medium,
-            document_identifier=payload.document_identifier,
-            duplicate_reason=payload.duplicate_reason,
-            main_file=main,
-            attachments=extra,
-        )
+        data = _input(payload, main_file=main, attachments=extra)
         incoming = incoming_register(agency=agency, data=data, actor=actor)
     except DomainError as error:
         _api_fields(error, payload)
@@ -234,6 +244,37 @@ def list_incoming(request: HttpRequest, filters: Query[IncomingQuery]) -> dict[s
         "page_size": filters.page_size,
         "items": [incoming_out(request, r, list(r.document.files.all())) for r in rows],
     }
+
+
+@router.put(
+    "/{incoming_id}",
+    response={200: IncomingOut, 404: ErrorOut, 409: ErrorOut, **ERRORS},
+    summary="Sửa thông tin văn bản đến",
+    description=(
+        "Chỉ văn thư; mỗi lần sửa tạo một phiên bản (người sửa, thời điểm, giá trị cũ và mới). "
+        "Gửi `version` đã đọc: nếu văn bản đã được người khác sửa sau đó, trả 409 (conflict) "
+        "và không thay đổi gì."
+    ),
+    url_name="incoming_update",
+)
+def update_incoming(
+    request: HttpRequest, incoming_id: int, payload: IncomingUpdateIn
+) -> dict[str, Any]:
+    actor = _actor(request)
+    incoming = incoming_for(actor, incoming_id, action="update")
+    try:
+        incoming_update(
+            incoming=incoming,
+            data=_input(payload),
+            expected_version=payload.version,
+            actor=actor,
+            reason=payload.reason,
+        )
+    except DomainError as error:
+        _api_fields(error, payload)
+        raise
+    incoming = incoming_for(actor, incoming_id)
+    return incoming_out(request, incoming, _files_of(incoming))
 
 
 @router.get(
