@@ -133,6 +133,7 @@ def generate(count: int) -> float:
             document.search_text = fold(
                 f"{code_number} {notation} {code_number}/{notation} {issuer.name} {subject}"
             )
+            document.issuer_folded = fold(issuer.name)
             documents.append(document)
             entries.append(
                 RegisterEntry(

@@ -280,6 +280,10 @@ EMAIL_HOST_USER = env("EMAIL_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "govdoc@localhost")
+# The address people open govdoc at, for the links in e-mails (without it: paths only).
+GOVDOC_BASE_URL = env("BASE_URL").rstrip("/")
+# Seconds between the worker's checks for due periodic jobs.
+GOVDOC_SCHEDULER_INTERVAL = float(env("SCHEDULER_INTERVAL", "30"))
 
 TASKS = {
     "default": {

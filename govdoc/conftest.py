@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from govdoc.core.calendar import reset_cache
 from govdoc.documents.models import DocumentType
 from govdoc.documents.seed_types import seed_document_types
 from govdoc.documents.storage import Upload
@@ -37,7 +38,10 @@ def _isolated_storage(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The working calendar is cached per process: each test reads its own database's.
+    reset_cache()
     yield
+    reset_cache()
 
 
 def make_pdf(text: str = "Van ban thu nghiem") -> bytes:

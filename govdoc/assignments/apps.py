@@ -9,20 +9,9 @@ class AssignmentsConfig(AppConfig):
     def ready(self) -> None:
         # Registers who else sees an incoming document (its handlers) with the incoming app.
         from govdoc.assignments import access  # noqa: F401
+        from govdoc.assignments import panels  # noqa: F401  (the handling section of incoming pages)
 
-        # The daily deadline reminders (govdoc/assignments/reminders.py), once per occurrence
-        # however many workers run; an occurrence found more than 12 hours late is skipped.
-        import datetime as dt
+        # The daily deadline reminders, run by the worker (govdoc/assignments/tasks.py).
+        from govdoc.assignments.tasks import register_periodic_jobs
 
-        from django.conf import settings
-
-        from govdoc.assignments.tasks import REMINDERS_JOB, send_deadline_reminders
-        from govdoc.core.periodic import register_periodic
-
-        register_periodic(
-            REMINDERS_JOB,
-            task=send_deadline_reminders,
-            daily_at=getattr(settings, "GOVDOC_REMINDER_TIME", "07:30"),
-            pass_occurrence=True,
-            grace=dt.timedelta(hours=12),
-        )
+        register_periodic_jobs()

@@ -103,6 +103,10 @@ class Row:
     def pk(self) -> int:
         return int(self.assignment.pk)
 
+    @property
+    def id_prefix(self) -> str:
+        return f"sub{self.assignment.pk}"
+
 
 @dataclass(frozen=True)
 class HistoryItem:

@@ -18,7 +18,7 @@ audit event per sweep records the counts.
 Scale: only the due and overdue rows are read, per agency through the index
 ``(agency, status, due_date)``, as plain values streamed with ``.iterator()``; people and
 unit leaders are loaded once per batch that needs them, and each batch of assignments is
-written by one ``notify_many`` in its own transaction (one SELECT per 400 keys, one INSERT,
+written by one ``notify_many`` in its own transaction (one SELECT per 1,000 keys, one INSERT,
 one e-mail task per 200 notifications).
 """
 
@@ -146,15 +146,14 @@ class Window:
         if due == self.day:
             return KIND_DUE_TODAY
         if self.soon_first is not None and self.soon_last is not None:
-            if self.soon_first <= due <= self.soon_last:
-                return KIND_DUE_SOON
+            return KIND_DUE_SOON if self.soon_first <= due <= self.soon_last else None
         return None
 
 
 def due_assignments(window: Window, agency_id: int) -> Iterator[dict[str, Any]]:
     """The open work of one agency reminded on the window's day, as plain values, streamed
     (a server-side cursor on PostgreSQL)."""
-    return (
+    rows: Iterator[dict[str, Any]] = (
         Assignment.objects.filter(
             window.condition(),
             agency_id=agency_id,
@@ -165,6 +164,7 @@ def due_assignments(window: Window, agency_id: int) -> Iterator[dict[str, Any]]:
         .values(*_FIELDS)
         .iterator(chunk_size=CHUNK)
     )
+    return rows
 
 
 def _url_maker() -> tuple[str, str]:

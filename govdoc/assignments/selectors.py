@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
 
 from govdoc.assignments.access import given_by_me, mine, overseen
 from govdoc.assignments.models import Assignment, ExtensionRequest, OpinionRequest
@@ -43,10 +45,16 @@ QUEUES: dict[str, str] = {
     "don-vi": "Việc của đơn vị",
 }
 
-SORTS: dict[str, tuple[str, ...]] = {
+SORTS: dict[str, tuple[Any, ...]] = {
     "han": ("due_date", "-assigned_at"),
     "-han": ("-due_date", "-assigned_at"),
-    "khan": ("-incoming__document__priority", "-task__priority", "due_date"),
+    # A row has a document or a task: their urgency in one key (NULLs sort differently on
+    # PostgreSQL and SQLite).
+    "khan": (
+        Coalesce("incoming__document__priority", "task__priority").desc(),
+        "due_date",
+        "-assigned_at",
+    ),
     "moi": ("-assigned_at", "-id"),
 }
 
@@ -63,35 +71,57 @@ def due_soon_until(day: dt.date | None = None) -> dt.date:
     return add_working_days(day or today(), DUE_SOON_WORKING_DAYS)
 
 
-def queue_condition(actor: Any, agency_id: int, name: str) -> Q | None:
+class _Scopes:
+    """The actor's scopes (mine, given by me, overseen), each looked up once when first
+    used: the counters build nine queues' conditions from them."""
+
+    def __init__(self, actor: Any, agency_id: int) -> None:
+        self.actor = actor
+        self.agency_id = agency_id
+        self.now = today()
+
+    @cached_property
+    def mine(self) -> Q:
+        return mine(self.actor, self.agency_id)
+
+    @cached_property
+    def given(self) -> Q:
+        return given_by_me(self.actor, self.agency_id)
+
+    @cached_property
+    def wide(self) -> Q | None:
+        return overseen(self.actor, self.agency_id)
+
+    @cached_property
+    def soon(self) -> dt.date:
+        return due_soon_until(self.now)
+
+
+def queue_condition(
+    actor: Any, agency_id: int, name: str, *, scopes: _Scopes | None = None
+) -> Q | None:
     """The condition of one queue, or None for an unknown queue or nothing to see."""
-    now = today()
+    s = scopes or _Scopes(actor, agency_id)
+    now = s.now
     work = Q(role__in=WORK_ROLES)
     if name == "cho-xu-ly":
-        return mine(actor, agency_id) & work & Q(status=AssignmentStatus.NEW)
+        return s.mine & work & Q(status=AssignmentStatus.NEW)
     if name == "dang-xu-ly":
-        return mine(actor, agency_id) & work & Q(status=AssignmentStatus.IN_PROGRESS)
+        return s.mine & work & Q(status=AssignmentStatus.IN_PROGRESS)
     if name == "qua-han":
-        return mine(actor, agency_id) & work & Q(status__in=OPEN, due_date__lt=now)
+        return s.mine & work & Q(status__in=OPEN, due_date__lt=now)
     if name == "sap-den-han":
-        return (
-            mine(actor, agency_id)
-            & work
-            & Q(status__in=OPEN, due_date__gte=now, due_date__lte=due_soon_until(now))
-        )
+        return s.mine & work & Q(status__in=OPEN, due_date__gte=now, due_date__lte=s.soon)
     if name == "de-biet":
-        return mine(actor, agency_id) & Q(role=HandlingRole.INFO) & ~Q(
-            status=AssignmentStatus.CANCELLED
-        )
+        return s.mine & Q(role=HandlingRole.INFO) & ~Q(status=AssignmentStatus.CANCELLED)
     if name == "da-xu-ly":
-        return mine(actor, agency_id) & work & Q(status=AssignmentStatus.COMPLETED)
+        return s.mine & work & Q(status=AssignmentStatus.COMPLETED)
     if name == "toi-giao":
-        return given_by_me(actor, agency_id) & work & Q(status__in=OPEN)
+        return s.given & work & Q(status__in=OPEN)
     if name == "tra-lai":
-        return given_by_me(actor, agency_id) & Q(status=AssignmentStatus.RETURNED)
+        return s.given & Q(status=AssignmentStatus.RETURNED)
     if name == "don-vi":
-        wide = overseen(actor, agency_id)
-        return None if wide is None else wide & work & Q(status__in=OPEN)
+        return None if s.wide is None else s.wide & work & Q(status__in=OPEN)
     return None
 
 
@@ -139,19 +169,26 @@ def queue_counts(actor: Any, agency_id: int | None) -> dict[str, int]:
     documents presented to me, opinions asked of me and requests to decide."""
     if agency_id is None or not getattr(actor, "is_authenticated", False):
         return {}
+    scopes = _Scopes(actor, agency_id)
     aggregates: dict[str, Any] = {}
     for name in QUEUES:
-        condition = queue_condition(actor, agency_id, name)
+        condition = queue_condition(actor, agency_id, name, scopes=scopes)
         if condition is None:
             continue
         if name == "de-biet":
             condition &= Q(read_at__isnull=True)
         aggregates[name] = Count("pk", filter=condition)
+    # What asks for action, each item once: new work, or open work past its deadline.
+    aggregates["can-xu-ly"] = Count(
+        "pk",
+        filter=scopes.mine
+        & Q(role__in=WORK_ROLES)
+        & (Q(status=AssignmentStatus.NEW) | Q(status__in=OPEN, due_date__lt=scopes.now)),
+    )
     people = acting_for_ids(actor, agency_id)
-    scope = mine(actor, agency_id) | given_by_me(actor, agency_id)
-    wide = overseen(actor, agency_id)
-    if wide is not None:
-        scope |= wide
+    scope = scopes.mine | scopes.given
+    if scopes.wide is not None:
+        scope |= scopes.wide
     counts: dict[str, int] = Assignment.objects.filter(scope).aggregate(**aggregates)
     counts["trinh"] = IncomingDocument.objects.filter(
         agency_id=agency_id, status=IncomingStatus.PRESENTED, presented_to_id__in=people

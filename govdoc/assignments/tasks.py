@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
+
+from govdoc.core.periodic import register_periodic
 
 # The periodic job's name (govdoc/core/periodic.py), registered in AssignmentsConfig.ready().
 REMINDERS_JOB = "assignments.deadline_reminders"
@@ -31,3 +34,16 @@ def send_deadline_reminders(occurrence: str = "", day: str = "") -> dict[str, An
     from govdoc.assignments.reminders import reminders_send
 
     return reminders_send(day=_day(occurrence, day)).as_dict()
+
+
+def register_periodic_jobs() -> None:
+    """Called by AssignmentsConfig.ready(): the sweep daily at GOVDOC_REMINDER_TIME (local),
+    once per occurrence however many workers run, its occurrence passed on (the day it is
+    for). An occurrence found more than 12 hours late is skipped: the next one follows."""
+    register_periodic(
+        REMINDERS_JOB,
+        task=send_deadline_reminders,
+        daily_at=getattr(settings, "GOVDOC_REMINDER_TIME", "07:30"),
+        pass_occurrence=True,
+        grace=dt.timedelta(hours=12),
+    )

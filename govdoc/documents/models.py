@@ -92,6 +92,8 @@ class Document(TimeStampedModel):
     document_identifier = models.CharField("mã văn bản", max_length=100, blank=True)
     # Folded copy of number, symbol, issuer and subject, for diacritics-insensitive search.
     search_text = models.TextField(blank=True, default="")
+    # The issuer's name folded like search_text, for the issuer filter.
+    issuer_folded = models.CharField(max_length=200, blank=True, default="")
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

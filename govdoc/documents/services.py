@@ -26,6 +26,12 @@ from govdoc.organizations.roles import Role
 from govdoc.organizations.services.permissions import administers
 
 
+def index_text(document: Document) -> None:
+    """Fill the folded columns the searches and filters read (no diacritics, lower case)."""
+    document.search_text = search_text_for(document)
+    document.issuer_folded = fold(document.issuer_name)[:200]
+
+
 def search_text_for(document: Document) -> str:
     parts = [
         document.code_number,
@@ -71,13 +77,14 @@ def document_apply_changes(
             changed_fields.append(field)
     if not diff:
         return diff
-    document.search_text = search_text_for(document)
+    index_text(document)
     new_version = expected_version + 1
     attnames = [Document._meta.get_field(f).attname for f in changed_fields]  # type: ignore[union-attr]
     updates = {name: getattr(document, name) for name in attnames}
     updated = Document.objects.filter(pk=document.pk, version=expected_version).update(
         **updates,
         search_text=document.search_text,
+        issuer_folded=document.issuer_folded,
         version=new_version,
         updated_at=timezone.now(),
     )

@@ -3,7 +3,7 @@ symbol and issuing agency within the year."""
 
 from __future__ import annotations
 
-from django.db.models import Q, Value
+from django.db.models import Q
 from django.db.models.functions import Upper
 
 from govdoc.core.text import fold
@@ -20,14 +20,21 @@ def find_duplicate(
     number = data.code_number.strip()
     notation = data.code_notation.strip()
     by_identifier = Q(document__document_identifier=identifier) if identifier else None
-    # UPPER on both sides, by the database: the form the expression index on documents
-    # holds, on PostgreSQL and SQLite alike.
+    # UPPER(column) = the value upper-cased here: the form the expression index on documents
+    # holds. (Python's upper-casing, not SQLite's, which knows only ASCII: "qđ" → "QĐ".)
+    # The issuer is compared in the query too (its
+    # folded name: typed by hand, it may differ in accents, case or spacing), so a common
+    # number and symbol ("01/QĐ-UBND") never hides the real duplicate among many.
+    same_issuer = Q(document__issuer_folded=fold(issuer_name)[:200])
+    if data.issuer_id is not None:
+        same_issuer |= Q(document__issuer_id=data.issuer_id)
     by_code = (
         Q(
-            code_number_upper=Upper(Value(number)),
-            code_notation_upper=Upper(Value(notation)),
+            code_number_upper=number.upper(),
+            code_notation_upper=notation.upper(),
             document__issued_date__year=data.issued_date.year,
         )
+        & same_issuer
         if number and notation and data.issued_date is not None
         else None
     )
@@ -50,15 +57,4 @@ def find_duplicate(
     )
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
-    wanted_issuer = fold(issuer_name)
-    for candidate in candidates[:20]:
-        document = candidate.document
-        if identifier and document.document_identifier == identifier:
-            return candidate
-        # Issuer names typed by hand may differ in accents, case or spacing.
-        same_issuer = (data.issuer_id is not None and document.issuer_id == data.issuer_id) or fold(
-            document.issuer_name
-        ) == wanted_issuer
-        if same_issuer:
-            return candidate
-    return None
+    return candidates.first()

@@ -68,7 +68,8 @@ def incoming_list(
     if filters.unit_id:
         queryset = queryset.filter(receiving_unit_id=filters.unit_id)
     if filters.issuer.strip():
-        queryset = queryset.filter(document__issuer_name__icontains=filters.issuer.strip())
+        # Folded on both sides: "uy ban" finds "Ủy ban", the same on PostgreSQL and SQLite.
+        queryset = queryset.filter(document__issuer_folded__contains=fold(filters.issuer))
     for token in _tokens(filters.q):
         queryset = queryset.filter(document__search_text__contains=token)
     order = SORTS.get(filters.sort, SORTS["-arrival"])

@@ -23,7 +23,7 @@ from govdoc.documents.services import (
     document_apply_changes,
     files_attach,
     files_check,
-    search_text_for,
+    index_text,
 )
 from govdoc.incoming.duplicates import find_duplicate
 from govdoc.incoming.inputs import IncomingInput
@@ -137,7 +137,7 @@ def incoming_register(
             due_date=data.due_date,
             document_identifier=data.document_identifier.strip(),
         )
-        document.search_text = search_text_for(document)
+        index_text(document)
         document.save()
         files_attach(
             document=document,

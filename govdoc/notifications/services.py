@@ -10,14 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from govdoc.core.errors import NotFound
@@ -33,10 +30,9 @@ from govdoc.notifications.tasks import send_notification_email, send_notificatio
 
 logger = logging.getLogger(__name__)
 
-# notify_many: (recipient, key) pairs looked up per SELECT (each pair is one probe of the
-# unique index; SQLite's parser allows an expression depth of 1000), and notifications
-# e-mailed per task.
-PROBE_BATCH = 400
+# notify_many: (recipient, key) pairs looked up per SELECT (fewer where the database takes
+# fewer parameters), and notifications e-mailed per task.
+PROBE_BATCH = 1000
 EMAIL_BATCH = 200
 
 
@@ -166,6 +162,29 @@ class Notice:
     dedupe_key: str | None = None
 
 
+def _stored_pairs(pairs: list[tuple[Any, str]]) -> set[tuple[Any, str]]:
+    """The (recipient, dedupe_key) pairs among `pairs` already notified: a join of the
+    pairs (a VALUES list) with the table, so that each pair is one probe of the unique
+    index (recipient, dedupe_key) — an OR of conditions costs the ORM ~0.3 ms a pair to
+    build, and `recipient IN … AND key IN …` makes the index try every combination."""
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    limit = connection.features.max_query_params or 2 * PROBE_BATCH
+    size = max(1, min(PROBE_BATCH, limit // 2))
+    found: set[tuple[Any, str]] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), size):
+            chunk = pairs[start : start + size]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"WITH wanted (recipient_id, dedupe_key) AS (VALUES {values}) "
+                f"SELECT n.recipient_id, n.dedupe_key FROM {table} n JOIN wanted w "
+                "ON n.recipient_id = w.recipient_id AND n.dedupe_key = w.dedupe_key",
+                [value for pair in chunk for value in pair],
+            )
+            found.update((recipient_id, key) for recipient_id, key in cursor.fetchall())
+    return found
+
+
 def notify_many(notices: Iterable[Notice], *, email: bool = True) -> list[Notification]:
     """Many ``notify`` calls in a few queries (for sweeps that notify thousands of people).
 
@@ -209,19 +228,7 @@ def notify_many(notices: Iterable[Notice], *, email: bool = True) -> list[Notifi
 
     with transaction.atomic():
         if keys:
-            already: set[tuple[Any, str]] = set()
-            pairs = list(keys)
-            for start in range(0, len(pairs), PROBE_BATCH):
-                condition = reduce(
-                    or_,
-                    (
-                        Q(recipient_id=pk, dedupe_key=key)
-                        for pk, key in pairs[start : start + PROBE_BATCH]
-                    ),
-                )
-                already.update(
-                    Notification.objects.filter(condition).values_list("recipient_id", "dedupe_key")
-                )
+            already = _stored_pairs(list(keys))
             if already:
                 rows = [
                     row
@@ -322,7 +329,7 @@ def notification_emails_send(*, notification_ids: Sequence[int]) -> int:
                 sent += notification_email_send(
                     notification_id=notification_id, connection=connection
                 )
-            except Exception as error:  # noqa: BLE001 (raised again below)
+            except Exception as error:
                 failure = failure or error
     if failure is not None:
         raise failure

@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from govdoc.assignments.models import Assignment
-from govdoc.assignments.workflow import HandlingRole
+from govdoc.assignments.workflow import AssignmentStatus, HandlingRole
 from govdoc.core.calendar import working_days_late
 from govdoc.core.dates import vn_date
 from govdoc.core.errors import NotFound
@@ -179,7 +179,7 @@ def _aggregates(today: dt.date) -> dict[str, Any]:
     }
 
 
-def _counts(row: dict[str, Any]) -> HandlingCounts:
+def _counts(row: Any) -> HandlingCounts:
     return HandlingCounts(
         received=int(row["received"]),
         on_time=int(row["on_time"]),
@@ -506,3 +506,88 @@ def handling_dashboard(
         date_from=date_from,
         date_to=date_to,
     )
+
+
+# -- the rows of the drill-down ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HandlingListRow:
+    assignment_id: int
+    url: str
+    label: str
+    subject: str
+    priority: int
+    priority_label: str
+    assignee: str
+    due_date: dt.date | None
+    status_label: str
+    state: str  # "on_time", "late", "overdue", "open"
+    completed_on: dt.date | None
+    days_late: int
+
+    @property
+    def due_text(self) -> str:
+        return vn_date(self.due_date)
+
+    @property
+    def completed_text(self) -> str:
+        return vn_date(self.completed_on)
+
+
+def handling_list_row(assignment: Assignment, today: dt.date) -> HandlingListRow:
+    """One assignment of the drill-down, with its state as of `today`."""
+    due = assignment.due_date
+    days_late = 0
+    if assignment.status == AssignmentStatus.COMPLETED:
+        state = "late" if assignment.completed_late else "on_time"
+        if assignment.completed_late and due is not None and assignment.completed_on is not None:
+            days_late = working_days_late(due, assignment.completed_on)
+    elif due is not None and due < today:
+        state = "overdue"
+        days_late = working_days_late(due, today)
+    else:
+        state = "open"
+    if assignment.incoming is not None:
+        incoming = assignment.incoming
+        document = incoming.document
+        url = reverse("incoming:detail", args=[incoming.pk])
+        label = f"{incoming.display_arrival_number}/{incoming.arrival_year}"
+        subject = f"{document.document_type.name}: {document.subject}"
+        priority = int(document.priority)
+        priority_label = document.get_priority_display() if priority else ""
+    else:
+        assert assignment.task is not None
+        task = assignment.task
+        url = task_url(task.pk)
+        label = "Công việc"
+        subject = task.title
+        priority = int(task.priority)
+        priority_label = task.get_priority_display() if priority else ""
+    return HandlingListRow(
+        assignment_id=assignment.pk,
+        url=url,
+        label=label,
+        subject=subject,
+        priority=priority,
+        priority_label=priority_label,
+        assignee=assignment.assignee_label,
+        due_date=due,
+        status_label=assignment.get_status_display(),
+        state=state,
+        completed_on=assignment.completed_on,
+        days_late=days_late,
+    )
+
+
+def handling_list_subject(
+    *, agency_id: int, unit_id: int | None = None, person_id: int | None = None
+) -> str:
+    """The name of whose assignments the drill-down lists (already checked in scope)."""
+    if person_id is not None:
+        person = User.objects.filter(pk=person_id, agency_id=agency_id).first()
+        return person.display_name if person is not None else ""
+    if unit_id is not None:
+        unit = Unit.objects.filter(pk=unit_id, agency_id=agency_id).first()
+        return unit.name if unit is not None else ""
+    return "Tất cả đơn vị"

@@ -117,10 +117,9 @@ def period_condition(kind: str, date_from: dt.date, date_to: dt.date) -> Q:
 
 def lead_work(scope: HandlingScope, kind: str, date_from: dt.date, date_to: dt.date) -> Q:
     """Lead assignments of the agency, of the kind and period, that count as received."""
-    return (
-        Q(agency_id=scope.agency_id, role=HandlingRole.LEAD, status__in=COUNTED_STATUSES)
-        & period_condition(kind, date_from, date_to)
-    )
+    return Q(
+        agency_id=scope.agency_id, role=HandlingRole.LEAD, status__in=COUNTED_STATUSES
+    ) & period_condition(kind, date_from, date_to)
 
 
 def unit_level(scope: HandlingScope, unit_id: int | None = None) -> Q:

@@ -6,3 +6,9 @@ app_name = "reports"
 urlpatterns = [
     path("so-van-ban-den/", views.incoming_register_view, name="incoming_register"),
 ]
+urlpatterns += [
+    path("so-theo-doi-giai-quyet/", views.handling_register_view, name="handling_register"),
+    path("tinh-hinh-giai-quyet/", views.handling_report_view, name="handling_report"),
+    path("tinh-hinh-giai-quyet/danh-sach/", views.handling_list_view, name="handling_list"),
+    path("phieu-giai-quyet/<int:pk>/", views.handling_slip_view, name="handling_slip"),
+]

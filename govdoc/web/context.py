@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from govdoc.assignments.views.queue_pages import queue_badge
 from govdoc.notifications.context import UnreadBadge
 from govdoc.organizations.access import is_any_admin, roles_in
 from govdoc.organizations.roles import Role
@@ -25,4 +26,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_is_admin": is_any_admin(user),
         "nav_agency": getattr(user, "agency", None),
         "nav_unread": UnreadBadge(user),
+        # The "Xử lý" link's counter: None without an agency; counted once, when shown.
+        "nav_queue": queue_badge(request),
     }

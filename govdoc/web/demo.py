@@ -164,9 +164,13 @@ def _agency_data(spec: AgencySpec, *, hosted: bool, parent: Agency | None = None
 
 def _organisation(admin: User, say: Progress) -> tuple[Agency, dict[str, User]]:
     ministry = agency_create(data=_agency_data(data.MINISTRY, hosted=True), actor=admin)
-    agency_create(
+    general = agency_create(
         data=_agency_data(data.GENERAL_DEPARTMENT, hosted=True, parent=ministry), actor=admin
     )
+    for name, abbreviation in data.GENERAL_DEPARTMENT_UNITS:
+        unit_create(
+            agency=general, data=UnitData(name=name, abbreviation=abbreviation), actor=admin
+        )
     units: dict[str, Unit] = {}
     for name, abbreviation in data.UNITS:
         units[abbreviation] = unit_create(

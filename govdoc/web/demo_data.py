@@ -72,6 +72,14 @@ UNITS: list[tuple[str, str]] = [
     ("Cục Biến đổi khí hậu", "BĐKH"),
 ]
 
+# (name, abbreviation) of the general department's units.
+GENERAL_DEPARTMENT_UNITS: list[tuple[str, str]] = [
+    ("Văn phòng Tổng cục", "VP"),
+    ("Vụ Chính sách và Pháp chế", "CSPC"),
+    ("Cục Quy hoạch đất đai", "QHĐĐ"),
+    ("Cục Kinh tế và Phát triển quỹ đất", "KTPTQĐ"),
+]
+
 # (name, rank): the rank orders positions in lists.
 POSITIONS: list[tuple[str, int]] = [
     ("Bộ trưởng", 10),

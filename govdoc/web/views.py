@@ -13,6 +13,7 @@ from django.utils import timezone
 from govdoc.incoming.access import can_register, visible_incoming
 from govdoc.incoming.selectors import start_of_day
 from govdoc.incoming.workflow import Status
+from govdoc.reports.handling_report import handling_dashboard
 
 
 @login_required
@@ -38,5 +39,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {"counts": counts, "recent": recent, "can_register": can_register(request.user, agency_id)},
+        {
+            "counts": counts,
+            "recent": recent,
+            "can_register": can_register(request.user, agency_id),
+            # Leaders: this month's handling per unit and the overdue work (None for others).
+            "handling": handling_dashboard(
+                actor=request.user, agency=getattr(request.user, "agency", None)
+            ),
+        },
     )

@@ -15,8 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse, HttpRequest
-from django.urls import reverse
-from django.utils import timezone
 from ninja import FileEx, Form, P, Query, Router
 from ninja import Status as Respond
 from ninja.files import UploadedFile
@@ -51,13 +49,29 @@ from govdoc.api.handling_schemas import (
     TaskPage,
     TaskQuery,
 )
+from govdoc.api.handling_shapes import (
+    assignment_detail,
+    assignment_out,
+    chase_out,
+    extension_out,
+    files_by_note,
+    history_out,
+    incoming_brief,
+    incoming_subject,
+    local_time,
+    opinion_out,
+    person_out,
+    progress_out,
+    subject_out,
+    task_detail,
+    task_out,
+)
 from govdoc.api.schemas import ErrorOut
 from govdoc.assignments.access import (
     assignment_for,
     extension_for,
     opinion_for,
     task_for,
-    visible_assignments,
     visible_tasks,
 )
 from govdoc.assignments.models import (
@@ -69,14 +83,12 @@ from govdoc.assignments.models import (
     OpinionRequest,
     ProgressAttachment,
     ProgressNote,
-    Task,
 )
 from govdoc.assignments.selectors import (
     QUEUES,
     QueueFilters,
     assignments_of_incoming,
     extensions_to_decide,
-    is_overdue,
     opinions_asked_of_me,
     presented_to_me,
     queue,
@@ -99,27 +111,16 @@ from govdoc.assignments.services import (
     opinion_ask,
     task_create,
 )
-from govdoc.assignments.workflow import (
-    OPEN_STATUSES,
-    AssignmentStatus,
-    ExtensionStatus,
-    HandlingRole,
-    TaskStatus,
-    handler_actions,
-    next_assignment_status,
-)
 from govdoc.audit.services import audit_record
 from govdoc.core.capped_pagination import DEFAULT_COUNT_CAP, capped_page
 from govdoc.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from govdoc.documents.models import Priority
 from govdoc.documents.storage import Upload, stream_stored
 from govdoc.incoming.access import can_register, incoming_for
-from govdoc.incoming.models import IncomingDocument, IncomingHistory
+from govdoc.incoming.models import IncomingHistory
 from govdoc.incoming.selectors import presentable_leaders
 from govdoc.incoming.services import incoming_present, incoming_refuse
-from govdoc.incoming.workflow import Status as IncomingStatus
 from govdoc.incoming.workflow import next_status
-from govdoc.organizations.access import has_role, led_unit_ids
+from govdoc.organizations.access import has_role
 from govdoc.organizations.models import Agency
 from govdoc.organizations.roles import Role
 
@@ -136,39 +137,6 @@ EXTRA_QUEUES: dict[str, str] = {
     "trinh": "Văn bản trình xin ý kiến",
     "xin-y-kien": "Được xin ý kiến",
     "gia-han": "Đề nghị gia hạn chờ quyết định",
-}
-
-HISTORY_LABELS: dict[str, str] = {
-    "register": "Vào sổ văn bản đến",
-    "update": "Sửa thông tin",
-    "annul": "Hủy đăng ký",
-    "present": "Trình lãnh đạo",
-    "refuse": "Trả lại nơi gửi",
-    "assign": "Phân công xử lý",
-    "sub_assign": "Phân công trong đơn vị",
-    "task_create": "Giao việc",
-    "progress": "Báo cáo tiến độ",
-    "complete": "Hoàn thành",
-    "return": "Trả lại người giao",
-    "read": "Đã đọc",
-    "chase": "Đôn đốc",
-    "cancel": "Thu hồi việc giao",
-    "reopen": "Giao lại",
-    "ask_opinion": "Xin ý kiến",
-    "give_opinion": "Cho ý kiến",
-    "request_extension": "Xin gia hạn",
-    "approve_extension": "Đồng ý gia hạn",
-    "refuse_extension": "Không đồng ý gia hạn",
-}
-
-# A handler's action in the workflow table → the last segment of its API address.
-API_ACTIONS: dict[str, str] = {
-    "progress": "progress",
-    "sub_assign": "sub-assign",
-    "ask_opinion": "opinions",
-    "request_extension": "extensions",
-    "return": "return",
-    "complete": "complete",
 }
 
 FILES_HELP = "Tệp kèm theo (PDF, DOCX, ảnh…), không bắt buộc, gửi được nhiều tệp."
@@ -230,331 +198,6 @@ def _to_upload(file: UploadedFile) -> Upload:
     return Upload(name=file.name or "", data=file.read())
 
 
-# --- shapes -------------------------------------------------------------------------------
-
-
-def _local(value: Any) -> Any:
-    return timezone.localtime(value) if value is not None else None
-
-
-def _person(user: Any) -> dict[str, Any] | None:
-    if user is None:
-        return None
-    return {"id": user.pk, "name": getattr(user, "full_name", "") or user.get_username()}
-
-
-def _incoming_subject(incoming: IncomingDocument) -> dict[str, Any]:
-    document = incoming.document
-    return {
-        "kind": "incoming",
-        "id": incoming.pk,
-        "title": document.subject,
-        "arrival_number": incoming.display_arrival_number,
-        "priority": document.priority,
-        "priority_label": Priority(document.priority).label,
-        "status": incoming.status,
-        "status_label": IncomingStatus(incoming.status).label,
-        "due_date": document.due_date,
-    }
-
-
-def _task_subject(task: Task) -> dict[str, Any]:
-    return {
-        "kind": "task",
-        "id": task.pk,
-        "title": task.title,
-        "priority": task.priority,
-        "priority_label": Priority(task.priority).label,
-        "status": task.status,
-        "status_label": TaskStatus(task.status).label,
-        "due_date": task.due_date,
-    }
-
-
-def _subject(assignment: Assignment) -> dict[str, Any]:
-    if assignment.incoming is not None:
-        return _incoming_subject(assignment.incoming)
-    assert assignment.task is not None
-    return _task_subject(assignment.task)
-
-
-def _assignment_out(
-    assignment: Assignment, *, subject: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    unit = assignment.assignee_unit
-    return {
-        "id": assignment.pk,
-        "subject": subject if subject is not None else _subject(assignment),
-        "parent_id": assignment.parent_id,
-        "depth": getattr(assignment, "depth", 0),
-        "role": assignment.role,
-        "role_label": HandlingRole(assignment.role).label,
-        "assignee_unit": {"id": unit.pk, "name": unit.name} if unit is not None else None,
-        "assignee_person": _person(assignment.assignee_person),
-        "assignee_name": assignment.assignee_label,
-        "assigned_by": _person(assignment.assigned_by),
-        "on_behalf_of": _person(assignment.on_behalf_of),
-        "assigned_at": _local(assignment.assigned_at),
-        "due_date": assignment.due_date,
-        "overdue": is_overdue(assignment),
-        "follow_up": _person(assignment.follow_up),
-        "note": assignment.note,
-        "status": assignment.status,
-        "status_label": AssignmentStatus(assignment.status).label,
-        "started_at": _local(assignment.started_at),
-        "read_at": _local(assignment.read_at),
-        "completed_at": _local(assignment.completed_at),
-        "completed_on": assignment.completed_on,
-        "completed_late": assignment.completed_late,
-        "result": assignment.result,
-        "returned_reason": assignment.returned_reason,
-    }
-
-
-def _progress_out(
-    request: HttpRequest, note: ProgressNote, files: list[ProgressAttachment]
-) -> dict[str, Any]:
-    def ref(item: ProgressAttachment) -> dict[str, Any]:
-        url = reverse(
-            "api:assignment_file",
-            kwargs={"assignment_id": note.assignment_id, "file_id": item.pk},
-        )
-        return {
-            "id": item.pk,
-            "name": item.name,
-            "size": item.stored.size,
-            "sha256": item.stored.sha256,
-            "content_type": item.stored.content_type,
-            "download_url": request.build_absolute_uri(url),
-        }
-
-    return {
-        "id": note.pk,
-        "assignment_id": note.assignment_id,
-        "author": _person(note.author),
-        "at": _local(note.at),
-        "text": note.text,
-        "files": [ref(f) for f in files],
-    }
-
-
-def _opinion_out(opinion: OpinionRequest) -> dict[str, Any]:
-    return {
-        "id": opinion.pk,
-        "assignment_id": opinion.assignment_id,
-        "asked_by": _person(opinion.asked_by),
-        "asked_of": _person(opinion.asked_of),
-        "question": opinion.question,
-        "asked_at": _local(opinion.asked_at),
-        "answered": opinion.answered_at is not None,
-        "answer": opinion.answer,
-        "answered_at": _local(opinion.answered_at),
-    }
-
-
-def _extension_out(extension: ExtensionRequest) -> dict[str, Any]:
-    return {
-        "id": extension.pk,
-        "assignment_id": extension.assignment_id,
-        "requested_by": _person(extension.requested_by),
-        "requested_at": _local(extension.requested_at),
-        "current_due": extension.current_due,
-        "requested_due": extension.requested_due,
-        "reason": extension.reason,
-        "status": extension.status,
-        "status_label": ExtensionStatus(extension.status).label,
-        "decided_by": _person(extension.decided_by),
-        "decided_at": _local(extension.decided_at),
-        "decision_note": extension.decision_note,
-    }
-
-
-def _chase_out(chase: ChaseMessage) -> dict[str, Any]:
-    return {
-        "id": chase.pk,
-        "assignment_id": chase.assignment_id,
-        "sent_by": _person(chase.sent_by),
-        "sent_at": _local(chase.sent_at),
-        "text": chase.text,
-    }
-
-
-def _status_label(status: str, choices: Any) -> str:
-    return str(choices(status).label) if status in choices.values else status
-
-
-def _history_out(row: HandlingHistory | IncomingHistory) -> dict[str, Any]:
-    """A step of the history; statuses are the assignment's when the step is on one,
-    otherwise the document's (or the task's)."""
-    assignment_id = getattr(row, "assignment_id", None)
-    if assignment_id is not None:
-        choices: Any = AssignmentStatus
-    elif getattr(row, "task_id", None) is not None:
-        choices = TaskStatus
-    else:
-        choices = IncomingStatus
-    return {
-        "at": _local(row.at),
-        "action": row.action,
-        "action_label": HISTORY_LABELS.get(row.action, row.action),
-        "actor": _person(row.actor),
-        "on_behalf_of": _person(getattr(row, "on_behalf_of", None)),
-        "assignment_id": assignment_id,
-        "from_status": row.from_status,
-        "from_status_label": _status_label(row.from_status, choices),
-        "to_status": row.to_status,
-        "to_status_label": _status_label(row.to_status, choices),
-        "note": row.note,
-        "data": row.data or {},
-    }
-
-
-def _brief(incoming: IncomingDocument) -> dict[str, Any]:
-    document = incoming.document
-    return {
-        "id": incoming.pk,
-        "arrival_number": incoming.display_arrival_number,
-        "subject": document.subject,
-        "priority": document.priority,
-        "priority_label": Priority(document.priority).label,
-        "status": incoming.status,
-        "status_label": IncomingStatus(incoming.status).label,
-        "due_date": document.due_date,
-        "presented_to": _person(incoming.presented_to),
-        "presented_at": _local(incoming.presented_at),
-        "refusal_reason": incoming.refusal_reason,
-        "completed_at": _local(incoming.completed_at),
-    }
-
-
-def _task_out(task: Task) -> dict[str, Any]:
-    return {
-        "id": task.pk,
-        "title": task.title,
-        "description": task.description,
-        "priority": task.priority,
-        "priority_label": Priority(task.priority).label,
-        "due_date": task.due_date,
-        "status": task.status,
-        "status_label": TaskStatus(task.status).label,
-        "created_by": _person(task.created_by),
-        "on_behalf_of": _person(task.on_behalf_of),
-        "created_at": _local(task.created_at),
-        "completed_at": _local(task.completed_at),
-    }
-
-
-def _as_tree(rows: list[Assignment]) -> list[Assignment]:
-    children: dict[int | None, list[Assignment]] = {}
-    known = {row.pk for row in rows}
-    for row in rows:
-        parent = row.parent_id if row.parent_id in known else None
-        children.setdefault(parent, []).append(row)
-    ordered: list[Assignment] = []
-
-    def walk(parent_id: int | None, depth: int) -> None:
-        for row in children.get(parent_id, []):
-            row.depth = depth  # type: ignore[attr-defined]
-            ordered.append(row)
-            walk(row.pk, depth + 1)
-
-    walk(None, 0)
-    return ordered
-
-
-def _files_by_note(notes: list[ProgressNote]) -> dict[int, list[ProgressAttachment]]:
-    files: dict[int, list[ProgressAttachment]] = {}
-    attachments = ProgressAttachment.objects.filter(note__in=[n.pk for n in notes])
-    for item in attachments.select_related("stored"):
-        files.setdefault(item.note_id, []).append(item)
-    return files
-
-
-def _may(actor: Any, pk: int, action: str) -> bool:
-    try:
-        assignment_for(actor, pk, action=action)
-    except NotFound:
-        return False
-    return True
-
-
-def _assignment_actions(actor: Any, assignment: Assignment) -> list[str]:
-    """What the caller may do on the assignment now (the address segments to POST to)."""
-    actions: list[str] = []
-    if assignment.role != HandlingRole.INFO and _may(actor, assignment.pk, "handle"):
-        led = led_unit_ids(actor, assignment.agency_id)
-        for action in handler_actions(assignment.status, assignment.role):
-            if action == "sub_assign" and assignment.assignee_unit_id not in led:
-                continue
-            actions.append(API_ACTIONS[action])
-    if (
-        assignment.role == HandlingRole.INFO
-        and assignment.read_at is None
-        and assignment.status != AssignmentStatus.CANCELLED
-        and _may(actor, assignment.pk, "read")
-    ):
-        actions.append("read")
-    if assignment.role != HandlingRole.INFO and assignment.status in OPEN_STATUSES:
-        if _may(actor, assignment.pk, "chase"):
-            actions.append("chase")
-    if _may(actor, assignment.pk, "assigner"):
-        for action in ("cancel", "reopen"):
-            if next_assignment_status(assignment.status, action) is not None:
-                actions.append(action)
-    return actions
-
-
-def _assignment_detail(request: HttpRequest, actor: Any, assignment: Assignment) -> dict[str, Any]:
-    notes = list(
-        ProgressNote.objects.filter(assignment=assignment)
-        .select_related("author")
-        .order_by("at", "id")
-    )
-    files = _files_by_note(notes)
-    children = (
-        visible_assignments(actor, assignment.agency_id)
-        .filter(parent=assignment)
-        .select_related(
-            "incoming__document",
-            "task",
-            "assignee_unit",
-            "assignee_person",
-            "assigned_by",
-            "on_behalf_of",
-            "follow_up",
-        )
-        .order_by("assigned_at", "id")
-    )
-    return {
-        **_assignment_out(assignment),
-        "actions": _assignment_actions(actor, assignment),
-        "children": [_assignment_out(child) for child in children],
-        "progress": [_progress_out(request, n, files.get(n.pk, [])) for n in notes],
-        "opinions": [
-            _opinion_out(o)
-            for o in OpinionRequest.objects.filter(assignment=assignment).select_related(
-                "asked_by", "asked_of"
-            )
-        ],
-        "extensions": [
-            _extension_out(e)
-            for e in ExtensionRequest.objects.filter(assignment=assignment).select_related(
-                "requested_by", "decided_by"
-            )
-        ],
-        "chases": [
-            _chase_out(c)
-            for c in ChaseMessage.objects.filter(assignment=assignment).select_related("sent_by")
-        ],
-        "history": [
-            _history_out(h)
-            for h in HandlingHistory.objects.filter(assignment=assignment).select_related(
-                "actor", "on_behalf_of"
-            )
-        ],
-    }
-
-
 def _fresh(actor: Any, pk: int) -> Assignment:
     return assignment_for(actor, pk, action="view")
 
@@ -578,7 +221,7 @@ def present_incoming(request: HttpRequest, incoming_id: int, payload: PresentIn)
     leader = presentable_leaders(incoming.agency).filter(pk=payload.leader_id).first()
     with _refusals({"leader": "leader_id"}):
         incoming_present(incoming=incoming, leader=leader, actor=actor, note=payload.note)
-    return _brief(incoming_for(actor, incoming_id))
+    return incoming_brief(incoming_for(actor, incoming_id))
 
 
 @router.post(
@@ -593,7 +236,7 @@ def refuse_incoming(request: HttpRequest, incoming_id: int, payload: ReasonIn) -
     incoming = incoming_for(actor, incoming_id, action="refuse")
     with _refusals():
         incoming_refuse(incoming=incoming, reason=payload.reason, actor=actor)
-    return _brief(incoming_for(actor, incoming_id))
+    return incoming_brief(incoming_for(actor, incoming_id))
 
 
 @router.post(
@@ -621,7 +264,7 @@ def assign_incoming(
             follow_up_id=payload.follow_up_id,
         )
     rows = [_fresh(actor, a.pk) for a in created]
-    return Respond(201, {"assignments": [_assignment_out(a) for a in rows]})
+    return Respond(201, {"assignments": [assignment_out(a) for a in rows]})
 
 
 @router.get(
@@ -645,10 +288,10 @@ def incoming_handling(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
             agency_id=incoming.agency_id,
             data={**_via(request), "part": "handling"},
         )
-    subject = _incoming_subject(incoming)
+    subject = incoming_subject(incoming)
     tree = assignments_of_incoming(incoming)
     notes = [note for a in tree for note in a.progress.all()]
-    files = _files_by_note(notes)
+    files = files_by_note(notes)
     opinions = [o for a in tree for o in a.opinions.all()]
     extensions = ExtensionRequest.objects.filter(assignment__incoming=incoming).select_related(
         "requested_by", "decided_by"
@@ -670,26 +313,26 @@ def incoming_handling(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
     if has_role(actor, agency_id, Role.AGENCY_LEADER) and next_status(incoming.status, "assign"):
         actions.append("assign")
     return {
-        "incoming": _brief(incoming),
+        "incoming": incoming_brief(incoming),
         "actions": actions,
         "instructions": [
             {
                 "id": i.pk,
                 "text": i.text,
-                "given_by": _person(i.given_by),
-                "on_behalf_of": _person(i.on_behalf_of),
-                "given_at": _local(i.given_at),
+                "given_by": person_out(i.given_by),
+                "on_behalf_of": person_out(i.on_behalf_of),
+                "given_at": local_time(i.given_at),
             }
             for i in instructions
         ],
-        "assignments": [_assignment_out(a, subject=subject) for a in tree],
+        "assignments": [assignment_out(a, subject=subject) for a in tree],
         "progress": [
-            _progress_out(request, n, files.get(n.pk, []))
+            progress_out(request, n, files.get(n.pk, []))
             for n in sorted(notes, key=lambda n: (n.at, n.pk))
         ],
-        "opinions": [_opinion_out(o) for o in sorted(opinions, key=lambda o: (o.asked_at, o.pk))],
-        "extensions": [_extension_out(e) for e in extensions],
-        "history": [_history_out(row) for row in steps],
+        "opinions": [opinion_out(o) for o in sorted(opinions, key=lambda o: (o.asked_at, o.pk))],
+        "extensions": [extension_out(e) for e in extensions],
+        "history": [history_out(row) for row in steps],
     }
 
 
@@ -708,7 +351,7 @@ def incoming_handling(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
 )
 def get_assignment(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
     actor = _actor(request)
-    return _assignment_detail(request, actor, _fresh(actor, assignment_id))
+    return assignment_detail(request, actor, _fresh(actor, assignment_id))
 
 
 @router.get(
@@ -777,7 +420,7 @@ def sub_assign(
             assignment=assignment, assignees=_lines(payload.assignees), actor=actor
         )
     rows = [_fresh(actor, a.pk) for a in created]
-    return Respond(201, {"assignments": [_assignment_out(a) for a in rows]})
+    return Respond(201, {"assignments": [assignment_out(a) for a in rows]})
 
 
 @router.post(
@@ -806,7 +449,7 @@ def report_progress(
             assignment=assignment, text=payload.text, actor=actor, attachments=uploads
         )
     note = ProgressNote.objects.select_related("author").get(pk=note.pk)
-    return Respond(201, _progress_out(request, note, _files_by_note([note]).get(note.pk, [])))
+    return Respond(201, progress_out(request, note, files_by_note([note]).get(note.pk, [])))
 
 
 @router.post(
@@ -825,7 +468,7 @@ def complete(request: HttpRequest, assignment_id: int, payload: ResultIn) -> dic
     assignment = assignment_for(actor, assignment_id, action="handle")
     with _refusals():
         assignment_complete(assignment=assignment, result=payload.result, actor=actor)
-    return _assignment_detail(request, actor, _fresh(actor, assignment_id))
+    return assignment_detail(request, actor, _fresh(actor, assignment_id))
 
 
 @router.post(
@@ -842,7 +485,7 @@ def return_assignment(
     assignment = assignment_for(actor, assignment_id, action="handle")
     with _refusals():
         assignment_return(assignment=assignment, reason=payload.reason, actor=actor)
-    return _assignment_detail(request, actor, _fresh(actor, assignment_id))
+    return assignment_detail(request, actor, _fresh(actor, assignment_id))
 
 
 @router.post(
@@ -857,7 +500,7 @@ def mark_read(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
     assignment = assignment_for(actor, assignment_id, action="read")
     with _refusals():
         assignment_mark_read(assignment=assignment, actor=actor)
-    return _assignment_detail(request, actor, _fresh(actor, assignment_id))
+    return assignment_detail(request, actor, _fresh(actor, assignment_id))
 
 
 @router.post(
@@ -880,7 +523,7 @@ def ask_opinion(
             actor=actor,
         )
     opinion = OpinionRequest.objects.select_related("asked_by", "asked_of").get(pk=opinion.pk)
-    return Respond(201, _opinion_out(opinion))
+    return Respond(201, opinion_out(opinion))
 
 
 @router.post(
@@ -908,7 +551,7 @@ def request_extension(
     extension = ExtensionRequest.objects.select_related("requested_by", "decided_by").get(
         pk=extension.pk
     )
-    return Respond(201, _extension_out(extension))
+    return Respond(201, extension_out(extension))
 
 
 @router.post(
@@ -924,7 +567,7 @@ def chase(request: HttpRequest, assignment_id: int, payload: ChaseIn) -> Respond
     with _refusals():
         message = chase_send(assignment=assignment, text=payload.text, actor=actor)
     message = ChaseMessage.objects.select_related("sent_by").get(pk=message.pk)
-    return Respond(201, _chase_out(message))
+    return Respond(201, chase_out(message))
 
 
 @router.post(
@@ -939,7 +582,7 @@ def cancel(request: HttpRequest, assignment_id: int, payload: ReasonIn) -> dict[
     assignment = assignment_for(actor, assignment_id, action="assigner")
     with _refusals():
         assignment_cancel(assignment=assignment, reason=payload.reason, actor=actor)
-    return _assignment_detail(request, actor, _fresh(actor, assignment_id))
+    return assignment_detail(request, actor, _fresh(actor, assignment_id))
 
 
 @router.post(
@@ -954,12 +597,12 @@ def reopen(
 ) -> dict[str, Any]:
     actor = _actor(request)
     assignment = assignment_for(actor, assignment_id, action="assigner")
-    data = payload or ReopenIn()
+    data = payload or ReopenIn(due_date=None, note="")
     with _refusals():
         assignment_reopen(
             assignment=assignment, actor=actor, due_date=data.due_date, note=data.note
         )
-    return _assignment_detail(request, actor, _fresh(actor, assignment_id))
+    return assignment_detail(request, actor, _fresh(actor, assignment_id))
 
 
 # --- answering requests -------------------------------------------------------------------
@@ -980,7 +623,7 @@ def answer_opinion(
     with _refusals():
         opinion_answer(opinion=opinion, answer=payload.answer, actor=actor)
     fresh = OpinionRequest.objects.select_related("asked_by", "asked_of").get(pk=opinion.pk)
-    return _opinion_out(fresh)
+    return opinion_out(fresh)
 
 
 @router.post(
@@ -1004,7 +647,7 @@ def decide_extension(
     fresh = ExtensionRequest.objects.select_related("requested_by", "decided_by").get(
         pk=extension.pk
     )
-    return _extension_out(fresh)
+    return extension_out(fresh)
 
 
 # --- queues -------------------------------------------------------------------------------
@@ -1049,18 +692,22 @@ def _queue_rows(actor: Any, name: str, params: QueueQuery) -> Any:
 
 def _queue_item(name: str, row: Any) -> dict[str, Any]:
     if name == "trinh":
-        return {"kind": "presented", "subject": _incoming_subject(row), "incoming": _brief(row)}
+        return {
+            "kind": "presented",
+            "subject": incoming_subject(row),
+            "incoming": incoming_brief(row),
+        }
     if name in {"xin-y-kien", "gia-han"}:
         kind, out = (
-            ("opinion", _opinion_out)
+            ("opinion", opinion_out)
             if name == "xin-y-kien"
             else (
                 "extension",
-                _extension_out,
+                extension_out,
             )
         )
-        return {"kind": kind, "subject": _subject(row.assignment), kind: out(row)}
-    return {"kind": "assignment", "subject": _subject(row), "assignment": _assignment_out(row)}
+        return {"kind": kind, "subject": subject_out(row.assignment), kind: out(row)}
+    return {"kind": "assignment", "subject": subject_out(row), "assignment": assignment_out(row)}
 
 
 @router.get(
@@ -1099,24 +746,6 @@ def queue_items(request: HttpRequest, name: str, params: Query[QueueQuery]) -> d
 # --- tasks --------------------------------------------------------------------------------
 
 
-def _task_detail(actor: Any, task: Task) -> dict[str, Any]:
-    rows = (
-        visible_assignments(actor, task.agency_id)
-        .filter(task=task)
-        .select_related(
-            "assignee_unit", "assignee_person", "assigned_by", "on_behalf_of", "follow_up"
-        )
-        .order_by("assigned_at", "id")
-    )
-    subject = _task_subject(task)
-    history = HandlingHistory.objects.filter(task=task).select_related("actor", "on_behalf_of")
-    return {
-        **_task_out(task),
-        "assignments": [_assignment_out(a, subject=subject) for a in _as_tree(list(rows))],
-        "history": [_history_out(h) for h in history],
-    }
-
-
 @router.post(
     "/tasks",
     response={201: TaskDetailOut, **WRITE},
@@ -1144,7 +773,7 @@ def create_task(request: HttpRequest, payload: TaskIn) -> Respond[dict[str, Any]
             due_date=payload.due_date,
             follow_up_id=payload.follow_up_id,
         )
-    return Respond(201, _task_detail(actor, task_for(actor, task.pk)))
+    return Respond(201, task_detail(actor, task_for(actor, task.pk)))
 
 
 @router.get(
@@ -1168,7 +797,7 @@ def list_tasks(request: HttpRequest, params: Query[TaskQuery]) -> dict[str, Any]
         "page": page.number,
         "page_size": page.per_page,
         "has_next": page.has_next,
-        "items": [_task_out(t) for t in page.rows],
+        "items": [task_out(t) for t in page.rows],
     }
 
 
@@ -1181,4 +810,4 @@ def list_tasks(request: HttpRequest, params: Query[TaskQuery]) -> dict[str, Any]
 )
 def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
     actor = _actor(request)
-    return _task_detail(actor, task_for(actor, task_id))
+    return task_detail(actor, task_for(actor, task_id))

@@ -69,7 +69,7 @@ class QueueFilterForm(StyledFormMixin, forms.Form):
             kind=cleaned.get("kind") or "",
         )
 
-    def per_page(self) -> int:
+    def rows_per_page(self) -> int:
         return int(self.cleaned.get("per_page") or DEFAULT_PER_PAGE)
 
     def select_options(self) -> dict[str, list[SelectOption]]:

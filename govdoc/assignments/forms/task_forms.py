@@ -70,6 +70,21 @@ def row_count(data: Any, *, add: bool = False) -> int:
     return max(1, min(MAX_ROWS, rows + (1 if add else 0)))
 
 
+ROW_FIELDS = ("role", "assignee", "due", "note")
+
+
+def compact_rows(data: Any, total: int) -> Any:
+    """The posted rows with the filled ones first, in their order: the service numbers the
+    lines it gets ("Dòng 2: …"), and the page then shows the same numbers."""
+    rows = [{name: data.get(f"{name}_{i}", "") for name in ROW_FIELDS} for i in range(total)]
+    ordered = [r for r in rows if r["assignee"]] + [r for r in rows if not r["assignee"]]
+    compacted = data.copy()
+    for index, row in enumerate(ordered):
+        for name in ROW_FIELDS:
+            compacted[f"{name}_{index}"] = row[name]
+    return compacted
+
+
 @dataclass(frozen=True)
 class AssigneeRow:
     """One row of the form as the template draws it."""
@@ -81,8 +96,16 @@ class AssigneeRow:
     note: forms.BoundField
 
     @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
     def selected(self) -> str:
         return str(self.assignee.value() or "")
+
+    @property
+    def role_value(self) -> str:
+        return str(self.role.value() or self.role.initial or "")
 
     @property
     def errors(self) -> list[str]:
@@ -145,6 +168,8 @@ class TaskForm(StyledFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.row_total = row_total
+        # The service's refusals about the rows (one lead, deadlines, people of the unit).
+        self.assignee_errors: list[str] = []
         self.groups = assignee_groups(units, people)
         valid = [c.value for group in self.groups for c in group.choices]
         fields: Any = self.fields
@@ -251,7 +276,7 @@ class TaskChoices:
     followers: list[Any]
 
 
-def task_choices(*, actor: Any, agency: Any, agency_leader: bool, led: list[int]) -> TaskChoices:
+def task_choices(*, agency: Any, agency_leader: bool, led: list[int]) -> TaskChoices:
     everyone = list(people_of(agency).select_related("unit"))
     if agency_leader:
         units = list(Unit.objects.filter(agency=agency, is_active=True).order_by("name"))

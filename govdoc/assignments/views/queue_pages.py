@@ -124,6 +124,7 @@ class Deadline:
 
 @dataclass(frozen=True)
 class QueueRow:
+    key: str  # "assignment-12", "incoming-3", "opinion-4", "extension-5"
     url: str
     kind: str  # "van-ban" or "cong-viec"
     priority: int
@@ -229,6 +230,7 @@ def assignment_row(
     else:
         status, css = a.get_status_display(), STATUS_CSS.get(a.status, "text-bg-light border")
     return QueueRow(
+        key=f"assignment-{a.pk}",
         url=urls.of(a.incoming_id, a.task_id),
         **_subject_fields(a.incoming, a.task),
         role=a.get_role_display(),
@@ -254,6 +256,7 @@ def presented_row(
     if incoming.presented_to_id not in (None, actor.pk):
         who += f" (trình {_name(incoming.presented_to)})"
     return QueueRow(
+        key=f"incoming-{incoming.pk}",
         url=urls.of(incoming.pk, None),
         **_subject_fields(incoming, None),
         role="Cho ý kiến chỉ đạo",
@@ -271,6 +274,7 @@ def opinion_row(
     a = opinion.assignment
     answered = opinion.answered_at is not None
     return QueueRow(
+        key=f"opinion-{opinion.pk}",
         url=urls.of(a.incoming_id, a.task_id),
         **_subject_fields(a.incoming, a.task),
         role="Xin ý kiến",
@@ -291,6 +295,7 @@ def extension_row(
 ) -> QueueRow:
     a = extension.assignment
     return QueueRow(
+        key=f"extension-{extension.pk}",
         url=urls.of(a.incoming_id, a.task_id),
         **_subject_fields(a.incoming, a.task),
         role=f"Gia hạn cho {a.assignee_label}",
@@ -392,7 +397,7 @@ def queue_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                     "on_behalf_of"
                 ),
                 number=request.GET.get("trang"),
-                per_page=form.per_page(),
+                per_page=form.rows_per_page(),
             )
             rows = [
                 assignment_row(a, name=name, urls=urls, day=day, calendar=calendar)
@@ -402,7 +407,7 @@ def queue_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             page = capped_page(
                 _presented(actor, agency_id, filters),
                 number=request.GET.get("trang"),
-                per_page=form.per_page(),
+                per_page=form.rows_per_page(),
             )
             rows = [
                 presented_row(i, actor=actor, urls=urls, day=day, calendar=calendar)
@@ -415,14 +420,14 @@ def queue_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                     filters,
                 ),
                 number=request.GET.get("trang"),
-                per_page=form.per_page(),
+                per_page=form.rows_per_page(),
             )
             rows = [opinion_row(o, urls=urls, day=day, calendar=calendar) for o in page.rows]
         else:
             page = capped_page(
                 _about_assignment(extensions_to_decide(actor, agency_id), filters),
                 number=request.GET.get("trang"),
-                per_page=form.per_page(),
+                per_page=form.rows_per_page(),
             )
             rows = [extension_row(e, urls=urls, day=day, calendar=calendar) for e in page.rows]
     query = request.GET.copy()

@@ -3,7 +3,7 @@ form a leader gives a task with, and the task's page (with the handling panel)."
 
 from __future__ import annotations
 
-import datetime as dt
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from govdoc.assignments.access import task_for, visible_assignments, visible_tas
 from govdoc.assignments.forms.task_forms import (
     TaskFilterForm,
     TaskForm,
+    compact_rows,
     row_count,
     task_choices,
 )
@@ -68,10 +69,12 @@ def _apply_errors(form: Any, error: DomainError) -> None:
     """A service's refusal on the form: per field where it names one (rows under
     "assignees"), and its message on top."""
     for field, message in error.fields.items():
-        if field in form.fields and field != "rows":
-            form.add_error(field, message)
-        else:
+        if field == "assignees":
             form.assignee_errors.append(message)
+        elif field in form.fields and field != "rows":
+            form.add_error(field, message)
+        elif message != error.message:
+            form.add_error(None, message)
     form.add_error(None, error.message)
 
 
@@ -152,31 +155,30 @@ def task_create_view(request: HttpRequest) -> HttpResponse:
         "people": choices.people,
         "followers": choices.followers,
     }
+    show_errors = True
     if request.method == "POST":
         adding = "add_row" in request.POST
-        form = TaskForm(
-            request.POST, row_total=row_count(request.POST, add=adding), **kwargs
-        )
-        form.assignee_errors = []
+        data = request.POST.copy()
+        total = row_count(data, add=adding)
+        data["rows"] = str(total)
+        form = TaskForm(data, row_total=total, **kwargs)
         if adding:
-            # Another row: show the form again, filled as it was, without errors yet.
-            data = request.POST.copy()
-            data["rows"] = str(form.row_total)
-            form = TaskForm(initial=None, row_total=form.row_total, data=data, **kwargs)
-            form.assignee_errors = []
-            form.show_errors = False
-        elif form.is_valid():
-            data = form.cleaned_data
+            # One more row: the form again as it was filled, without errors yet.
+            show_errors = False
+        else:
+            form = TaskForm(compact_rows(data, total), row_total=total, **kwargs)
+        if not adding and form.is_valid():
+            cleaned = form.cleaned_data
             try:
                 task = task_create(
                     agency=agency,
-                    title=data["title"],
-                    description=data.get("description") or "",
+                    title=cleaned["title"],
+                    description=cleaned.get("description") or "",
                     assignees=form.assignees(),
                     actor=actor,
-                    priority=int(data.get("priority") or Priority.NORMAL),
-                    due_date=data.get("due_date"),
-                    follow_up_id=data.get("follow_up"),
+                    priority=int(cleaned.get("priority") or Priority.NORMAL),
+                    due_date=cleaned.get("due_date"),
+                    follow_up_id=cleaned.get("follow_up"),
                 )
             except DomainError as error:
                 _apply_errors(form, error)
@@ -188,13 +190,12 @@ def task_create_view(request: HttpRequest) -> HttpResponse:
             agency_id=agency.pk, document_type_id=None, priority=Priority.NORMAL, start=today()
         )
         form = TaskForm(initial={"due_date": suggested}, **kwargs)
-        form.assignee_errors = []
     return render(
         request,
         "assignments/task_form.html",
         {
             "form": form,
-            "show_errors": getattr(form, "show_errors", True),
+            "show_errors": show_errors,
             "agency_leader": agency_leader,
             "priorities": Priority.choices,
         },
@@ -204,8 +205,11 @@ def task_create_view(request: HttpRequest) -> HttpResponse:
 def _handling_context(request: HttpRequest, task: Task) -> dict[str, Any] | None:
     """The handling panel of the task (assignments, progress, actions), when the app has it."""
     try:
-        from govdoc.assignments.panels import handling_context  # type: ignore[attr-defined]
+        panels = importlib.import_module("govdoc.assignments.panels")
     except ImportError:
+        return None
+    handling_context = getattr(panels, "handling_context", None)
+    if handling_context is None:
         return None
     result: dict[str, Any] | None = handling_context(request, task)
     return result
@@ -250,10 +254,6 @@ def task_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "list_url": reverse("assignments:task_list"),
         },
     )
-
-
-def _unused(_: dt.date) -> None:  # pragma: no cover
-    return None
 
 
 urlpatterns: list[URLPattern] = [

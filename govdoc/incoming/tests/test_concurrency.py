@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-import pytest
 from django.db import connections
 
 from govdoc.audit.models import AuditEvent
