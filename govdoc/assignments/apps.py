@@ -9,7 +9,7 @@ class AssignmentsConfig(AppConfig):
     def ready(self) -> None:
         # Registers who else sees an incoming document (its handlers) with the incoming app.
         from govdoc.assignments import access  # noqa: F401
-        from govdoc.assignments import panels  # noqa: F401  (the handling section of incoming pages)
+        from govdoc.assignments import panels as _panels  # noqa: F401  (incoming page section)
 
         # The daily deadline reminders, run by the worker (govdoc/assignments/tasks.py).
         from govdoc.assignments.tasks import register_periodic_jobs

@@ -48,7 +48,9 @@ TEMPLATE = "assignments/_handling_panel.html"
 # (to fill the form again) and the errors (shown next to it).
 RETRY_KEY = "assignments.retry"
 EXTRA_ROWS = 5
-ASSIGNABLE = frozenset({IncomingStatus.PRESENTED, IncomingStatus.ASSIGNED, IncomingStatus.IN_PROGRESS})
+ASSIGNABLE = frozenset(
+    {IncomingStatus.PRESENTED, IncomingStatus.ASSIGNED, IncomingStatus.IN_PROGRESS}
+)
 
 ACTION_LABELS: dict[str, str] = {
     "assign": "Cho ý kiến chỉ đạo và phân công",
@@ -160,22 +162,26 @@ def _rows_for_form(
         )[:30]
         for index in indexes:
             prefix = f"row{index}-"
-            row = {
-                "role": str(values.get(prefix + "role", "")),
-                "unit": _as_int(values.get(prefix + "unit")),
-                "person": _as_int(values.get(prefix + "person")),
-                "due_date": str(values.get(prefix + "due_date", "")),
-                "note": str(values.get(prefix + "note", "")),
-            }
-            if row["unit"] or row["person"] or row["note"].strip():
-                rows.append(row)
+            unit = _as_int(values.get(prefix + "unit"))
+            person = _as_int(values.get(prefix + "person"))
+            note = str(values.get(prefix + "note", ""))
+            if unit or person or note.strip():
+                rows.append(
+                    {
+                        "role": str(values.get(prefix + "role", "")),
+                        "unit": unit,
+                        "person": person,
+                        "due_date": str(values.get(prefix + "due_date", "")),
+                        "note": note,
+                    }
+                )
     while len(rows) < EXTRA_ROWS:
         rows.append(
             {
                 "role": first_role if not rows else HandlingRole.SUPPORT.value,
                 "unit": None,
                 "person": None,
-                "due_date": due.isoformat() if due else "",
+                "due_date": vn_date(due),
                 "note": "",
             }
         )
@@ -251,7 +257,9 @@ def _history_label(step: HandlingHistory) -> tuple[str, str]:
     if step.action in {"assign", "sub_assign", "task_create"}:
         parts = []
         for line in data.get("assignments") or []:
-            role = HandlingRole(line["role"]).label if line.get("role") in HandlingRole.values else ""
+            role = (
+                HandlingRole(line["role"]).label if line.get("role") in HandlingRole.values else ""
+            )
             due = f" (hạn {_vn_iso(line['due_date'])})" if line.get("due_date") else ""
             parts.append(f"{role}: {line.get('assignee', '')}{due}")
         detail = "; ".join(parts)
@@ -324,9 +332,7 @@ def handling_context(
         .order_by("at", "id")
     )
     # Opinions asked of the person, also on assignments they do not otherwise see.
-    opinion_scope = (
-        Q(assignment__incoming=subject) if is_incoming else Q(assignment__task=subject)
-    )
+    opinion_scope = Q(assignment__incoming=subject) if is_incoming else Q(assignment__task=subject)
     my_opinions = list(
         OpinionRequest.objects.filter(
             opinion_scope, asked_of_id__in=people, answered_at__isnull=True
@@ -385,11 +391,7 @@ def handling_context(
         rows.append(row)
 
     # The leader's instruction and assignment form.
-    can_assign = (
-        is_incoming
-        and Role.AGENCY_LEADER in roles
-        and subject.status in ASSIGNABLE
-    )
+    can_assign = is_incoming and Role.AGENCY_LEADER in roles and subject.status in ASSIGNABLE
     needs_people = can_assign or any(
         a in row.actions for row in rows for a in ("sub_assign", "ask_opinion")
     )
@@ -419,7 +421,9 @@ def handling_context(
         for row in sub_rows:
             assert row.assignment.assignee_unit_id is not None
             inside = _subtree(row.assignment.assignee_unit_id, children)
-            row.sub_people = [(pk, label) for pk, label in people_choices if people_units[pk] in inside]
+            row.sub_people = [
+                (pk, label) for pk, label in people_choices if people_units[pk] in inside
+            ]
             lead_open = any(
                 other.assignment.parent_id == row.pk
                 and other.assignment.role == HandlingRole.LEAD
@@ -515,7 +519,6 @@ def handling_context(
         "all_people": people_choices,
         "units": unit_choices,
         "roles": HandlingRole.choices,
-        "today": today(),
     }
 
 

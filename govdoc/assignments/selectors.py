@@ -128,7 +128,8 @@ def queue_condition(
 def _search(queryset: QuerySet[Assignment], q: str) -> QuerySet[Assignment]:
     for token in fold(q).split():
         queryset = queryset.filter(
-            Q(incoming__document__search_text__contains=token) | Q(task__search_text__contains=token)
+            Q(incoming__document__search_text__contains=token)
+            | Q(task__search_text__contains=token)
         )
     return queryset
 

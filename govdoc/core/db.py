@@ -28,3 +28,16 @@ def reserve_id(model: type[Model]) -> int | None:
         )
         row = cursor.fetchone()
     return int(row[0])
+
+
+def lock_for_transaction(key: str) -> None:
+    """Serialise, until the end of the current transaction, the work of everyone who takes
+    the same key (e.g. two clerks registering the same document at once).
+
+    PostgreSQL: a transaction-level advisory lock on a hash of the key. SQLite: nothing to do,
+    the transaction already holds the database's write lock (transactions begin IMMEDIATE).
+    """
+    if not is_postgres():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])

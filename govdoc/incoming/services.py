@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govdoc.audit.services import audit_batch, audit_record
-from govdoc.core.db import reserve_id
+from govdoc.core.db import lock_for_transaction, reserve_id
 from govdoc.core.errors import (
     Conflict,
     DuplicateSuspected,
@@ -88,6 +88,20 @@ def _check_all(data: IncomingInput, *, agency: Agency) -> CheckedIncoming:
     return checked
 
 
+def _duplicate_check(
+    data: IncomingInput, *, agency: Agency, issuer_name: str
+) -> IncomingDocument | None:
+    """Inside the registration's transaction, with the document's number and symbol locked:
+    two clerks registering the same document at the same moment are served one after the
+    other, so the second is warned."""
+    if data.code_number.strip() and data.code_notation.strip():
+        key = f"{data.code_number.strip()}/{data.code_notation.strip()}".upper()
+        lock_for_transaction(f"incoming-duplicate:{agency.pk}:{key}")
+    if data.document_identifier.strip():
+        lock_for_transaction(f"incoming-identifier:{agency.pk}:{data.document_identifier.strip()}")
+    return find_duplicate(data, agency=agency, issuer_name=issuer_name)
+
+
 def incoming_register(
     *,
     agency: Agency,
@@ -103,15 +117,7 @@ def incoming_register(
     """
     _require_clerk(actor, agency)
     checked = _check_all(data, agency=agency)
-    duplicate = find_duplicate(data, agency=agency, issuer_name=checked.issuer_name)
     reason = " ".join(data.duplicate_reason.split())
-    if duplicate is not None and not reason:
-        raise DuplicateSuspected(
-            f"Văn bản có thể trùng với văn bản đến số {duplicate.display_arrival_number}"
-            f"/{duplicate.arrival_year} ({duplicate.document.code or 'không số'} — "
-            f"{duplicate.document.issuer_name}). Nếu vẫn cần đăng ký, hãy ghi lý do.",
-            fields={"duplicate_reason": "Văn bản có thể trùng: ghi lý do để vẫn đăng ký."},
-        )
     page_count = data.page_count
     if page_count is None and data.main_file is not None and data.main_file.data[:5] == b"%PDF-":
         page_count = pdf_page_count(data.main_file.data)
@@ -119,6 +125,14 @@ def incoming_register(
     year = timezone.localdate(now).year
     book = book_for(agency=agency, year=year, kind=BookKind.INCOMING)
     with transaction.atomic():
+        duplicate = _duplicate_check(data, agency=agency, issuer_name=checked.issuer_name)
+        if duplicate is not None and not reason:
+            raise DuplicateSuspected(
+                f"Văn bản có thể trùng với văn bản đến số {duplicate.display_arrival_number}"
+                f"/{duplicate.arrival_year} ({duplicate.document.code or 'không số'} — "
+                f"{duplicate.document.issuer_name}). Nếu vẫn cần đăng ký, hãy ghi lý do.",
+                fields={"duplicate_reason": "Văn bản có thể trùng: ghi lý do để vẫn đăng ký."},
+            )
         document = Document(
             agency=agency,
             direction=Direction.INCOMING,

@@ -48,24 +48,50 @@ def has_role(user: Any, agency_id: int | None, *roles: str) -> bool:
     return bool(roles_in(user, agency_id) & set(roles))
 
 
+def _per_request(user: Any, name: str, agency_id: int, compute: Any) -> Any:
+    """Kept on the user object, which lives for one request: the queues, the navigation
+    counters and the visibility rules of a page ask the same questions many times."""
+    cache: dict[tuple[str, int], Any] = user.__dict__.setdefault("_govdoc_access", {})
+    key = (name, agency_id)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def forget_access(user: Any) -> None:
+    """Drop what this user object remembers of roles and delegations (after a change)."""
+    user.__dict__.pop("_govdoc_roles", None)
+    user.__dict__.pop("_govdoc_access", None)
+
+
 def led_unit_ids(user: Any, agency_id: int) -> list[int]:
     """Units the person leads in the agency, directly or by delegation."""
-    delegators = _delegations_in_force(user).filter(agency_id=agency_id).values("delegator")
-    return list(
-        RoleAssignment.objects.filter(
-            Q(user=user) | Q(user__in=delegators),
-            agency_id=agency_id,
-            role=Role.UNIT_LEADER,
-            unit__isnull=False,
-        ).values_list("unit_id", flat=True)
-    )
+
+    def compute() -> list[int]:
+        delegators = _delegations_in_force(user).filter(agency_id=agency_id).values("delegator")
+        return list(
+            RoleAssignment.objects.filter(
+                Q(user=user) | Q(user__in=delegators),
+                agency_id=agency_id,
+                role=Role.UNIT_LEADER,
+                unit__isnull=False,
+            ).values_list("unit_id", flat=True)
+        )
+
+    result: list[int] = _per_request(user, "led_units", agency_id, compute)
+    return list(result)
 
 
 def acting_for_ids(user: Any, agency_id: int) -> list[int]:
     """The person and those whose authority they hold today by delegation (their own id
     first): whose queues they see and for whom they may act."""
-    delegators = _delegations_in_force(user).filter(agency_id=agency_id)
-    return [user.pk, *delegators.values_list("delegator_id", flat=True)]
+
+    def compute() -> list[int]:
+        delegators = _delegations_in_force(user).filter(agency_id=agency_id)
+        return [user.pk, *delegators.values_list("delegator_id", flat=True)]
+
+    result: list[int] = _per_request(user, "acting_for", agency_id, compute)
+    return list(result)
 
 
 def acting_on_behalf_of(user: Any, agency_id: int, *roles: str) -> Any | None:

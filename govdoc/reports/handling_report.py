@@ -351,7 +351,7 @@ def handling_assignments(
             "assignee_unit",
             "assignee_person",
         )
-        .order_by("due_date", "id")
+        .order_by("due_date", "incoming__arrival_year", "incoming__arrival_number", "id")
     )
 
 

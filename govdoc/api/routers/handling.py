@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, HttpRequest
 from ninja import FileEx, Form, P, Query, Router
 from ninja import Status as Respond
@@ -290,6 +291,8 @@ def incoming_handling(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
         )
     subject = incoming_subject(incoming)
     tree = assignments_of_incoming(incoming)
+    # What the selector leaves to load one row at a time, in one query each.
+    prefetch_related_objects(tree, "follow_up", "opinions__asked_by")
     notes = [note for a in tree for note in a.progress.all()]
     files = files_by_note(notes)
     opinions = [o for a in tree for o in a.opinions.all()]

@@ -417,7 +417,7 @@ def test_the_lead_returns_and_the_leader_gives_it_back_or_takes_it_back(
     assert response.json()["status"] == "NEW" and response.json()["due_date"] == "2026-12-10"
     # and, returned once more, gives it back as it was with an empty request
     apis["unit_head"].post(f"/assignments/{lead}/return", {"reason": "Vẫn thiếu hồ sơ."})
-    response = apis["leader"].client.post(f"/api/assignments/{lead}/reopen")
+    response = apis["leader"].client.generic("POST", f"/api/assignments/{lead}/reopen")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "NEW" and response.json()["due_date"] == "2026-12-10"
     # and later takes the co-handler's part back
@@ -757,6 +757,33 @@ def test_other_clashes_are_409(
     # refusing a document already being handled
     response = apis["clerk"].post(f"/incoming/{in_unit['incoming']}/refuse", {"reason": "Nhầm."})
     assert response.status_code == 409
+
+
+def test_the_handling_costs_the_same_queries_however_much_work_was_done(
+    apis: dict[str, Api],
+    team: dict[str, User],
+    in_unit: dict[str, int],
+    django_assert_max_num_queries: Any,
+) -> None:
+    path = f"/incoming/{in_unit['incoming']}/handling"
+    with django_assert_max_num_queries(40) as few:
+        assert apis["leader"].get(path).status_code == 200
+    baseline = len(few)  # now: the log is reset at each request
+    # when every assignment gets progress with a file, an opinion and more
+    for key, person in (("specialist", "specialist"), ("colleague", "colleague")):
+        for number in range(3):
+            apis[person].upload(
+                f"/assignments/{in_unit[key]}/progress",
+                {"text": f"Tiến độ {number}", "files": [SimpleUploadedFile("a.pdf", make_pdf())]},
+            )
+            apis[person].post(
+                f"/assignments/{in_unit[key]}/opinions",
+                {"asked_of_id": team["unit_head"].pk, "question": f"Câu hỏi {number}"},
+            )
+    # then reading the handling takes no more queries
+    with django_assert_max_num_queries(baseline):
+        handling = apis["leader"].get(path).json()
+    assert len(handling["progress"]) == 6 and len(handling["opinions"]) == 6
 
 
 def test_the_clerk_refuses_a_document(apis: dict[str, Api], registered: IncomingDocument) -> None:

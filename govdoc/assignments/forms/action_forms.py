@@ -4,7 +4,6 @@ page works without JavaScript (five rows) and the "add a row" button only adds m
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +19,7 @@ from govdoc.incoming.forms import MultipleFileField
 EXTRA_ROWS = 5
 MAX_ROWS = 30
 ROW_FIELDS = ("role", "unit", "person", "due_date", "note")
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
 BAD_DATE = "Ngày không hợp lệ, nhập theo dạng dd/mm/yyyy."
 
 
@@ -35,7 +34,10 @@ def _date(label: str) -> forms.DateField:
 
 def _id(label: str) -> forms.IntegerField:
     return forms.IntegerField(
-        label=label, required=False, min_value=1, error_messages={"invalid": "Lựa chọn không hợp lệ."}
+        label=label,
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "Lựa chọn không hợp lệ."},
     )
 
 
@@ -182,8 +184,3 @@ class ReopenForm(StyledFormMixin, forms.Form):
 
 class ChaseForm(StyledFormMixin, forms.Form):
     text = _text("Nội dung đôn đốc", 1000)
-
-
-def iso(day: dt.date | None) -> str:
-    """The value of a date input (yyyy-mm-dd; browsers show it dd/mm/yyyy)."""
-    return day.isoformat() if day else ""

@@ -18,7 +18,11 @@ SORT_CHOICES = [
     ("khan", "Khẩn trước"),
     ("moi", "Mới giao trước"),
 ]
-KIND_CHOICES = [("", "Văn bản và công việc"), ("van-ban", "Văn bản đến"), ("cong-viec", "Công việc")]
+KIND_CHOICES = [
+    ("", "Văn bản và công việc"),
+    ("van-ban", "Văn bản đến"),
+    ("cong-viec", "Công việc"),
+]
 
 
 class SelectOption(NamedTuple):

@@ -110,9 +110,7 @@ class AssigneeRow:
     @property
     def errors(self) -> list[str]:
         return [
-            str(e)
-            for f in (self.role, self.assignee, self.due_date, self.note)
-            for e in f.errors
+            str(e) for f in (self.role, self.assignee, self.due_date, self.note) for e in f.errors
         ]
 
 

@@ -89,9 +89,7 @@ def _state() -> tuple[Any, ...]:
     )
 
 
-def _refused_for(
-    client_for: ClientFor, people: list[User], url: str, data: dict[str, Any]
-) -> None:
+def _refused_for(client_for: ClientFor, people: list[User], url: str, data: dict[str, Any]) -> None:
     """Each of these people gets 404 and nothing changes."""
     before = _state()
     for person in people:
@@ -112,9 +110,15 @@ def _rows(*lines: dict[str, Any], blanks: int = 2) -> dict[str, Any]:
         for key, value in line.items():
             data[f"row{index}-{key}"] = value
     for index in range(len(lines), len(lines) + blanks):
-        data.update({f"row{index}-role": "SUPPORT", f"row{index}-unit": "",
-                     f"row{index}-person": "", f"row{index}-due_date": "2026-12-04",
-                     f"row{index}-note": ""})  # fmt: skip
+        data.update(
+            {
+                f"row{index}-role": "SUPPORT",
+                f"row{index}-unit": "",
+                f"row{index}-person": "",
+                f"row{index}-due_date": "2026-12-04",
+                f"row{index}-note": "",
+            }
+        )
     return data
 
 
@@ -131,13 +135,22 @@ def test_the_leader_assigns_through_the_form(
         "instruction": "Vụ Đất đai chủ trì tham mưu trả lời.",
         "follow_up": team["clerk"].pk,
         **_rows(
-            {"role": "LEAD", "unit": units["DD"].pk, "person": "", "due_date": "2026-12-04",
-             "note": "Dự thảo văn bản trả lời"},
-            {"role": "SUPPORT", "unit": "", "person": team["colleague"].pk,
-             "due_date": "03/12/2026", "note": ""},
-            {"role": "INFO", "unit": "", "person": team["admin"].pk, "due_date": "",
-             "note": ""},
-        ),  # fmt: skip
+            {
+                "role": "LEAD",
+                "unit": units["DD"].pk,
+                "person": "",
+                "due_date": "2026-12-04",
+                "note": "Dự thảo văn bản trả lời",
+            },
+            {
+                "role": "SUPPORT",
+                "unit": "",
+                "person": team["colleague"].pk,
+                "due_date": "03/12/2026",
+                "note": "",
+            },
+            {"role": "INFO", "unit": "", "person": team["admin"].pk, "due_date": "", "note": ""},
+        ),
     }
     response = _post(
         client_for(team["leader"]),
@@ -223,9 +236,13 @@ def test_the_unit_leader_assigns_within_the_unit(
     unit_work, support, _info = _assigned(registered, team, units)
     url = reverse("assignments:assignment_sub_assign", args=[unit_work.pk])
     data = _rows(
-        {"role": "LEAD", "person": team["specialist"].pk, "due_date": "2026-12-03",
-         "note": "Kiểm tra hồ sơ"},
-    )  # fmt: skip
+        {
+            "role": "LEAD",
+            "person": team["specialist"].pk,
+            "due_date": "2026-12-03",
+            "note": "Kiểm tra hồ sơ",
+        },
+    )
     # When someone who does not lead the unit posts, then 404 and nothing changes
     _refused_for(
         client_for, [team["leader"], team["specialist"], team["clerk"], team["outsider"]], url, data
@@ -335,7 +352,10 @@ def test_the_handler_asks_an_opinion_and_the_person_asked_answers(
     # Then only the person asked may answer
     answer = reverse("assignments:opinion_answer", args=[opinion.pk])
     _refused_for(
-        client_for, [team["unit_head"], team["specialist"], team["outsider"]], answer, {"answer": "x"}
+        client_for,
+        [team["unit_head"], team["specialist"], team["outsider"]],
+        answer,
+        {"answer": "x"},
     )
     colleague = client_for(team["colleague"])
     page = colleague.get(_detail(registered)).content.decode()
@@ -374,7 +394,9 @@ def test_more_time_is_requested_then_approved_or_refused_by_the_assigner(
     unit_work = _assigned(registered, team, units)[0]
     request_url = reverse("assignments:assignment_request_extension", args=[unit_work.pk])
     data = {"requested_due": "2026-12-08", "reason": "Chờ số liệu của Sở."}
-    _refused_for(client_for, [team["specialist"], team["leader"], team["outsider"]], request_url, data)
+    _refused_for(
+        client_for, [team["specialist"], team["leader"], team["outsider"]], request_url, data
+    )
     # A date before the current deadline is refused with a message
     handler = client_for(team["unit_head"])
     before = _state()

@@ -71,7 +71,7 @@ def _panel(page: str) -> str:
 
 
 def _request(user: Any) -> Any:
-    request = RequestFactory().get("/")
+    request: Any = RequestFactory().get("/")
     request.user = user
     request.session = {}
     return request
@@ -86,7 +86,9 @@ def test_the_panel_shows_the_instruction_and_the_tree(
         assignment=unit_work,
         assignees=[
             AssigneeInput(
-                role=HandlingRole.LEAD, person_id=team["specialist"].pk, due_date=dt.date(2026, 12, 3)
+                role=HandlingRole.LEAD,
+                person_id=team["specialist"].pk,
+                due_date=dt.date(2026, 12, 3),
             )
         ],
         actor=team["unit_head"],
@@ -188,7 +190,7 @@ def test_the_leader_form_offers_five_rows_the_deadline_and_the_urgency(
     # Then the form is open, with five rows (no JavaScript needed) and the deadline filled in
     assert 'data-testid="assign-form"' in page and "<details open>" in page
     assert len(re.findall(r'name="row\d+-role"', page)) == 5
-    assert page.count('value="2026-12-07"') == 5
+    assert page.count('value="07/12/2026"') == 5
     assert 'data-add-row="assign-rows"' in page  # more rows with JavaScript
     # and the urgency is shown in the form
     assert 'data-testid="assign-urgent"' in page and "Hỏa tốc".upper() in page
@@ -203,7 +205,7 @@ def test_overdue_work_is_in_red_and_completion_says_late_or_on_time(
     client_for: Any,
     time_machine: Any,
 ) -> None:
-    unit_work, support, _info = _assigned(registered, team, units)
+    _unit_work, support, _info = _assigned(registered, team, units)
     # When the deadline has passed
     time_machine.move_to(dt.datetime(2026, 12, 8, 10, 0), tick=False)
     page = _panel(_page(client_for, team["leader"], registered))
@@ -233,9 +235,13 @@ def test_delegated_steps_say_on_whose_behalf(
     client = client_for(team["unit_head"])
     client.post(
         reverse("assignments:incoming_assign", args=[registered.pk]),
-        {"instruction": "Thay mặt lãnh đạo giao.", "row0-role": "LEAD",
-         "row0-unit": units["TCCB"].pk, "row0-due_date": "2026-12-04"},
-    )  # fmt: skip
+        {
+            "instruction": "Thay mặt lãnh đạo giao.",
+            "row0-role": "LEAD",
+            "row0-unit": units["TCCB"].pk,
+            "row0-due_date": "2026-12-04",
+        },
+    )
     # Then the tree and the history name both
     page = _panel(_page(client_for, team["leader"], registered))
     assert "Giao bởi Lê Văn Trưởng (thay mặt Trần Văn Lãnh Đạo)" in page
@@ -289,7 +295,9 @@ def test_notes_opinions_extensions_and_chases_are_shown(
     )
 
 
-def _busy(incoming: IncomingDocument, team: dict[str, User], units: dict[str, Unit], n: int) -> None:
+def _busy(
+    incoming: IncomingDocument, team: dict[str, User], units: dict[str, Unit], n: int
+) -> None:
     """n people of the unit each with progress (and a file), an opinion, a request, a chase."""
     unit_work = _assigned(incoming, team, units)[0]
     people = [
@@ -320,9 +328,7 @@ def _busy(incoming: IncomingDocument, team: dict[str, User], units: dict[str, Un
             attachments=[Upload(name="a.pdf", data=make_pdf(f"x{child.pk}"))],
             actor=person,
         )
-        opinion_ask(
-            assignment=child, asked_of_id=team["colleague"].pk, question="?", actor=person
-        )
+        opinion_ask(assignment=child, asked_of_id=team["colleague"].pk, question="?", actor=person)
         extension_request(
             assignment=child, requested_due=dt.date(2026, 12, 8), reason="Chờ", actor=person
         )

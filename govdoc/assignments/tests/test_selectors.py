@@ -39,9 +39,7 @@ def _agency(user: User) -> int | None:
 
 
 @pytest.mark.parametrize("persona", scenario.PERSONAS)
-def test_every_queue_holds_exactly_the_personas_work(
-    work: scenario.Scenario, persona: str
-) -> None:
+def test_every_queue_holds_exactly_the_personas_work(work: scenario.Scenario, persona: str) -> None:
     # Given the ministry's work in every state
     actor = work.team[persona]
     expected = scenario.EXPECTED[persona]
@@ -65,9 +63,7 @@ def test_presented_opinions_and_extensions_per_persona(
     extensions = list(extensions_to_decide(actor, agency_id))
     assert [i.pk for i in presented] == ([work.doc_b.pk] if expected.get("trinh") else [])
     assert [o.pk for o in asked] == ([work.opinion.pk] if expected.get("xin-y-kien") else [])
-    assert [e.pk for e in extensions] == (
-        [work.extension.pk] if expected.get("gia-han") else []
-    )
+    assert [e.pk for e in extensions] == ([work.extension.pk] if expected.get("gia-han") else [])
 
 
 @pytest.mark.parametrize("persona", scenario.PERSONAS)

@@ -263,7 +263,9 @@ def assignment_return_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     def step() -> None:
         data = _valid(ReasonForm(request.POST))
-        assignment_return(assignment=assignment, reason=data.get("reason") or "", actor=request.user)
+        assignment_return(
+            assignment=assignment, reason=data.get("reason") or "", actor=request.user
+        )
 
     return _run(
         request,
@@ -379,7 +381,9 @@ def assignment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     def step() -> None:
         data = _valid(ReasonForm(request.POST))
-        assignment_cancel(assignment=assignment, reason=data.get("reason") or "", actor=request.user)
+        assignment_cancel(
+            assignment=assignment, reason=data.get("reason") or "", actor=request.user
+        )
 
     return _run(
         request,

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, re_path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from govdoc.assignments.forms.queue_forms import QueueFilterForm
@@ -157,7 +158,9 @@ def deadline_of(
         if completed_on is None:
             return Deadline(due, "", False)
         late = calendar.working_days_late(due, completed_on)
-        return Deadline(due, f"hoàn thành trễ {late} ngày" if late else "hoàn thành đúng hạn", False)
+        return Deadline(
+            due, f"hoàn thành trễ {late} ngày làm việc" if late else "hoàn thành đúng hạn", False
+        )
     if due < day:
         return Deadline(due, f"quá {calendar.working_days_late(due, day)} ngày làm việc", True)
     if due == day:
@@ -181,9 +184,7 @@ class _Urls:
         return self.task.replace(self.MARK, str(task_id))
 
 
-def _subject_fields(
-    incoming: IncomingDocument | None, task: Task | None
-) -> dict[str, Any]:
+def _subject_fields(incoming: IncomingDocument | None, task: Task | None) -> dict[str, Any]:
     if incoming is not None:
         document = incoming.document
         return {
@@ -205,7 +206,7 @@ def _subject_fields(
     }
 
 
-STATUS_CSS = {
+STATUS_CSS: dict[str, str] = {
     AssignmentStatus.NEW: "text-bg-warning",
     AssignmentStatus.IN_PROGRESS: "text-bg-primary",
     AssignmentStatus.RETURNED: "text-bg-danger",
@@ -226,7 +227,9 @@ def assignment_row(
     if not given and a.on_behalf_of_id is not None:
         who += f" (thay {_name(a.on_behalf_of)})"
     if a.role == HandlingRole.INFO:
-        status, css = ("Đã đọc", "text-bg-light border") if a.read_at else ("Chưa đọc", "text-bg-info")
+        status, css = (
+            ("Đã đọc", "text-bg-light border") if a.read_at else ("Chưa đọc", "text-bg-info")
+        )
     else:
         status, css = a.get_status_display(), STATUS_CSS.get(a.status, "text-bg-light border")
     return QueueRow(
@@ -252,7 +255,11 @@ def assignment_row(
 def presented_row(
     incoming: IncomingDocument, *, actor: Any, urls: _Urls, day: dt.date, calendar: WorkingCalendar
 ) -> QueueRow:
-    who = f"Trình lúc {incoming.presented_at:%d/%m/%Y %H:%M}" if incoming.presented_at else ""
+    who = (
+        f"Trình lúc {timezone.localtime(incoming.presented_at):%d/%m/%Y %H:%M}"
+        if incoming.presented_at
+        else ""
+    )
     if incoming.presented_to_id not in (None, actor.pk):
         who += f" (trình {_name(incoming.presented_to)})"
     return QueueRow(
@@ -279,12 +286,19 @@ def opinion_row(
         **_subject_fields(a.incoming, a.task),
         role="Xin ý kiến",
         who=_name(opinion.asked_by),
-        detail=(f"Hỏi: {opinion.question}" + (f" — Đã trả lời: {opinion.answer}" if answered else "")),
+        detail=(
+            f"Hỏi: {opinion.question}" + (f" — Đã trả lời: {opinion.answer}" if answered else "")
+        ),
         deadline=deadline_of(
-            a.due_date, is_open=a.status in OPEN_STATUSES and not answered, day=day, calendar=calendar
+            a.due_date,
+            is_open=a.status in OPEN_STATUSES and not answered,
+            day=day,
+            calendar=calendar,
         ),
         status=(
-            f"Đã cho ý kiến {opinion.answered_at:%d/%m/%Y}" if opinion.answered_at else "Chờ ý kiến"
+            f"Đã cho ý kiến {timezone.localtime(opinion.answered_at):%d/%m/%Y}"
+            if opinion.answered_at
+            else "Chờ ý kiến"
         ),
         status_css="text-bg-success" if answered else "text-bg-warning",
     )
@@ -304,7 +318,9 @@ def extension_row(
             f"Đề nghị gia hạn đến {extension.requested_due:%d/%m/%Y}"
             f" (hạn hiện tại {extension.current_due:%d/%m/%Y}): {extension.reason}"
         ),
-        deadline=deadline_of(a.due_date, is_open=a.status in OPEN_STATUSES, day=day, calendar=calendar),
+        deadline=deadline_of(
+            a.due_date, is_open=a.status in OPEN_STATUSES, day=day, calendar=calendar
+        ),
         status=extension.get_status_display(),
         status_css="text-bg-warning",
     )

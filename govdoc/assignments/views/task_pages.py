@@ -3,7 +3,6 @@ form a leader gives a task with, and the task's page (with the handling panel)."
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 
 from govdoc.assignments.access import task_for, visible_assignments, visible_tasks
 from govdoc.assignments.forms.task_forms import (
@@ -24,6 +24,7 @@ from govdoc.assignments.forms.task_forms import (
     task_choices,
 )
 from govdoc.assignments.models import Task
+from govdoc.assignments.panels import handling_context
 from govdoc.assignments.services import task_create
 from govdoc.assignments.views.queue_pages import Deadline, deadline_of
 from govdoc.assignments.workflow import TaskStatus
@@ -45,7 +46,7 @@ TASK_SORTS: dict[str, tuple[Any, ...]] = {
     "han": (F("due_date").asc(nulls_last=True), "-created_at"),
     "khan": ("-priority", F("due_date").asc(nulls_last=True), "-created_at"),
 }
-TASK_STATUS_CSS = {
+TASK_STATUS_CSS: dict[str, str] = {
     TaskStatus.ASSIGNED: "text-bg-warning",
     TaskStatus.IN_PROGRESS: "text-bg-primary",
     TaskStatus.COMPLETED: "text-bg-success",
@@ -128,7 +129,7 @@ def task_list_view(request: HttpRequest) -> HttpResponse:
                         is_open=t.status in OPEN_TASK_STATUSES,
                         day=day,
                         calendar=calendar,
-                        completed_on=t.completed_at.date() if t.completed_at else None,
+                        completed_on=timezone.localdate(t.completed_at) if t.completed_at else None,
                     ),
                     status_css=TASK_STATUS_CSS.get(t.status, "text-bg-light border"),
                 )
@@ -158,15 +159,13 @@ def task_create_view(request: HttpRequest) -> HttpResponse:
     show_errors = True
     if request.method == "POST":
         adding = "add_row" in request.POST
-        data = request.POST.copy()
-        total = row_count(data, add=adding)
+        total = row_count(request.POST, add=adding)
+        # Saving: the filled rows first, so that the service's line numbers are the rows'.
+        data = request.POST.copy() if adding else compact_rows(request.POST, total)
         data["rows"] = str(total)
         form = TaskForm(data, row_total=total, **kwargs)
-        if adding:
-            # One more row: the form again as it was filled, without errors yet.
-            show_errors = False
-        else:
-            form = TaskForm(compact_rows(data, total), row_total=total, **kwargs)
+        # One more row: the form again as it was filled, without errors yet.
+        show_errors = not adding
         if not adding and form.is_valid():
             cleaned = form.cleaned_data
             try:
@@ -202,19 +201,6 @@ def task_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _handling_context(request: HttpRequest, task: Task) -> dict[str, Any] | None:
-    """The handling panel of the task (assignments, progress, actions), when the app has it."""
-    try:
-        panels = importlib.import_module("govdoc.assignments.panels")
-    except ImportError:
-        return None
-    handling_context = getattr(panels, "handling_context", None)
-    if handling_context is None:
-        return None
-    result: dict[str, Any] | None = handling_context(request, task)
-    return result
-
-
 @login_required
 def task_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
@@ -224,7 +210,8 @@ def task_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404() from None
     with transaction.atomic():
         audit_record(actor=actor, action="task.view", target=task, agency_id=task.agency_id)
-    handling = _handling_context(request, task)
+    # The handling panel: assignments, progress, actions (None: nothing for this person).
+    handling = handling_context(request, task)
     assignments: list[Any] = []
     if handling is None:
         assignments = list(
@@ -246,7 +233,7 @@ def task_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 is_open=task.status in OPEN_TASK_STATUSES,
                 day=day,
                 calendar=calendar,
-                completed_on=task.completed_at.date() if task.completed_at else None,
+                completed_on=timezone.localdate(task.completed_at) if task.completed_at else None,
             ),
             "status_css": TASK_STATUS_CSS.get(task.status, "text-bg-light border"),
             "handling": handling,

@@ -10,6 +10,7 @@ from django.db import connections
 
 from govdoc.audit.models import AuditEvent
 from govdoc.conftest import incoming_input, make_pdf
+from govdoc.core.errors import DuplicateSuspected
 from govdoc.documents.models import DocumentType, StoredFile
 from govdoc.documents.storage import Upload
 from govdoc.incoming.models import IncomingDocument
@@ -68,3 +69,35 @@ def test_concurrent_registrations_get_arrival_numbers_one_to_n(
     assert StoredFile.objects.count() == total
     assert AuditEvent.objects.filter(action="incoming.register").count() == total
     assert AuditEvent.objects.filter(action="register.number").count() == total
+
+
+def test_two_clerks_registering_the_same_document_at_once_get_one_warning(
+    committed_db: None, personas: dict[str, Any], ministry: Agency, doc_type: DocumentType
+) -> None:
+    # given the same document registered by 8 threads released together
+    clerk = personas["clerk"]
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def runner() -> None:
+        try:
+            barrier.wait(timeout=30)
+            incoming_register(
+                agency=ministry,
+                data=incoming_input(doc_type, code_number="77", code_notation="QĐ-UBND"),
+                actor=clerk,
+            )
+            outcomes.append("registered")
+        except DuplicateSuspected:
+            outcomes.append("warned")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    # then exactly one registration went through and every other clerk was warned
+    assert sorted(outcomes) == ["registered"] + ["warned"] * 7
+    assert IncomingDocument.objects.count() == 1

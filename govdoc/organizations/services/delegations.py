@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from govdoc.audit.services import audit_record
 from govdoc.core.errors import Conflict
-from govdoc.organizations.access import LEADER_ROLES
+from govdoc.organizations.access import LEADER_ROLES, forget_access
 from govdoc.organizations.models import Agency, Delegation, RoleAssignment, User
 from govdoc.organizations.services.permissions import require_admin
 from govdoc.organizations.services.validation import check_length, normalize_text, raise_if
@@ -115,6 +115,7 @@ def delegation_create(
                 "scope": scope,
             },
         )
+    forget_access(delegate)
     return delegation
 
 
@@ -138,4 +139,5 @@ def delegation_revoke(*, delegation: Delegation, actor: Any) -> Delegation:
             agency_id=delegation.agency_id,
             data={"delegator": delegation.delegator_id, "delegate": delegation.delegate_id},
         )
+    forget_access(delegation.delegate)
     return delegation

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from govdoc.audit.services import audit_record
 from govdoc.core.errors import Conflict, NotFound, ValidationFailed
+from govdoc.organizations.access import forget_access
 from govdoc.organizations.models import Agency, RoleAssignment, Unit, User
 from govdoc.organizations.roles import Role
 from govdoc.organizations.services.permissions import require_admin
@@ -15,8 +16,8 @@ from govdoc.organizations.services.validation import raise_if
 
 
 def _forget_roles(user: Any) -> None:
-    # access.roles_in caches roles on the user object; a grant or revoke makes it stale.
-    user.__dict__.pop("_govdoc_roles", None)
+    # access caches roles and led units on the user object; a grant or revoke makes it stale.
+    forget_access(user)
 
 
 def role_grant(
