@@ -46,6 +46,7 @@ from govdoc.organizations.services import (
 from govdoc.registers.numbering import format_number
 from govdoc.web import demo_data as data
 from govdoc.web.demo_data import AgencySpec
+from govdoc.web.demo_handling import TASKS, demo_handling
 
 DEFAULT_DOCUMENTS = 300
 DEFAULT_SEED = 20_200_530  # NĐ 30/2020 was signed on 5 March 2020; any fixed number will do.
@@ -92,10 +93,12 @@ def demo_install(
         admin = _bootstrap_admin()
         ministry, people = _organisation(admin, say)
         count = _incoming(ministry, people, count=documents, rng=rng, say=say)
+        assigned = demo_handling(ministry, people, rng=rng, say=say) if count else 0
     message = (
         f"Đã tạo dữ liệu mẫu: {ministry.name} ({ministry.organ_id}), "
         f"{len(data.UNITS)} đơn vị, {len(data.DIRECTORY)} cơ quan trong danh bạ, "
-        f"{len(data.ACCOUNTS)} tài khoản và {count} văn bản đến."
+        f"{len(data.ACCOUNTS)} tài khoản, {count} văn bản đến ({assigned} đã phân công xử lý) "
+        f"và {len(TASKS)} công việc giao."
     )
     return DemoResult(created=True, message=message, documents=count, accounts=tuple(data.ACCOUNTS))
 

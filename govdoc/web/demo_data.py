@@ -429,3 +429,22 @@ FEMALE_NAMES = (
     ["Thị", "Thu", "Thanh", "Ngọc", "Minh", "Thúy"],
     ["Lan", "Hương", "Mai", "Linh", "Hạnh", "Thủy", "Yến", "Trang", "Nga"],
 )
+
+# The leader's instructions (bút phê), progress notes and results of the demo's handling.
+INSTRUCTIONS: list[str] = [
+    "Giao Vụ chủ trì nghiên cứu, tham mưu văn bản trả lời; báo cáo kết quả đúng hạn.",
+    "Đề nghị đơn vị chủ trì phối hợp các đơn vị liên quan xử lý, báo cáo Lãnh đạo Bộ.",
+    "Chuyển đơn vị nghiên cứu, đề xuất; trường hợp vượt thẩm quyền báo cáo ngay.",
+    "Giao đơn vị xử lý theo quy định, đồng thời tổng hợp vào báo cáo tháng.",
+    "Khẩn trương rà soát, dự thảo công văn trả lời trình Lãnh đạo Bộ ký.",
+]
+PROGRESS_NOTES: list[str] = [
+    "Đã nghiên cứu hồ sơ, đang dự thảo văn bản trả lời.",
+    "Đã xin ý kiến các đơn vị liên quan, đang tổng hợp.",
+    "Đã làm việc với địa phương, đang hoàn thiện báo cáo.",
+]
+RESULTS: list[str] = [
+    "Đã dự thảo công văn trả lời, trình Lãnh đạo Bộ ký ban hành.",
+    "Đã có báo cáo đề xuất gửi Lãnh đạo Bộ.",
+    "Đã tổng hợp vào báo cáo chung của Bộ.",
+]
