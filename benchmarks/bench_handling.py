@@ -34,6 +34,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -189,9 +190,9 @@ class Staff:
                 self.members.setdefault(unit_id, []).append(user_id)
         self.units = [u for u in self.unit_leaders if self.members.get(u)]
         self.everyone = [p for ps in self.members.values() for p in ps]
-        clerk = User.objects.get(username="vanthu").pk
-        office = self.members.get(User.objects.get(username="vanthu").unit_id, [])
-        self.follow_up = [clerk, *office[:3]]
+        clerk = User.objects.get(username="vanthu")
+        office = self.members.get(clerk.unit_id, []) if clerk.unit_id is not None else []
+        self.follow_up = [clerk.pk, *office[:3]]
 
 
 def arrival_moments(count: int, *, until: dt.datetime, rng: random.Random) -> list[dt.datetime]:
@@ -670,13 +671,37 @@ def timed(run: Callable[[], Any], times: int) -> list[float]:
     return durations
 
 
+def _page_runner(client: Any, url: str) -> Callable[[str], Any]:
+    def run(name: str) -> Any:
+        response = client.get(url, {"hang": name})
+        assert response.status_code == 200, response.status_code
+        return response
+
+    return run
+
+
+def _selector_runner(actor: Any, agency_id: int) -> Callable[[str], Any]:
+    """What the page does without the template: a page of 25 and the counters."""
+    from govdoc.assignments.selectors import QueueFilters, queue, queue_counts
+    from govdoc.core.capped_pagination import capped_page
+
+    def run(name: str) -> Any:
+        rows = capped_page(
+            queue(actor=actor, agency_id=agency_id, name=name, filters=QueueFilters()),
+            number=1,
+            per_page=25,
+        )
+        return rows, queue_counts(actor, agency_id)
+
+    return run
+
+
 def measure_queues(requests: int) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from govdoc.assignments.selectors import QueueFilters, queue, queue_counts
-    from govdoc.core.capped_pagination import capped_page
+    from govdoc.assignments.selectors import queue_counts
 
     actors = pick_actors()
     url = queue_page_url()
@@ -703,34 +728,21 @@ def measure_queues(requests: int) -> None:
         names = ["cho-xu-ly", "qua-han", "sap-den-han"]
         if label != "specialist":
             names += ["don-vi", "toi-giao"]
-        if page_works:
+        run: Callable[[str], Any]
+        if page_works and url is not None:
             client = Client()
             client.force_login(actor)
             for _ in range(3):
                 client.get(url)
-
-            def run(name: str, client: Any = client) -> Any:
-                response = client.get(url, {"hang": name})
-                assert response.status_code == 200, response.status_code
-                return response
-
+            run = _page_runner(client, url)
         else:
-
-            def run(name: str, actor: Any = actor, agency_id: int = agency_id) -> Any:
-                rows = capped_page(
-                    queue(actor=actor, agency_id=agency_id, name=name, filters=QueueFilters()),
-                    number=1,
-                    per_page=25,
-                )
-                counts = queue_counts(actor, agency_id)
-                return rows, counts
-
+            run = _selector_runner(actor, agency_id)
         counts = queue_counts(actor, agency_id)
         shown = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
         print(f"  {label} {actor.username} — counters: {shown}")
         for name in names:
             run(name)
-            durations = timed(lambda name=name: run(name), requests)
+            durations = timed(partial(run, name), requests)
             with CaptureQueriesContext(connection) as captured:
                 run(name)
             print(
@@ -738,9 +750,7 @@ def measure_queues(requests: int) -> None:
                 f"{len(captured.captured_queries)} queries"
             )
         # Where the time goes: the counters alone.
-        durations = timed(
-            lambda actor=actor, agency_id=agency_id: queue_counts(actor, agency_id), requests
-        )
+        durations = timed(partial(queue_counts, actor, agency_id), requests)
         print(f"    {'counters':<12} {common.summary_ms(durations)} (queue_counts alone)")
 
 
@@ -762,6 +772,7 @@ def measure_sweep() -> None:
     from django_tasks_db.models import DBTaskResult
 
     from govdoc.assignments import reminders
+    from govdoc.assignments.models import Assignment
     from govdoc.assignments.reminders import KINDS, Window, due_assignments, reminders_send
     from govdoc.core.calendar import current_calendar
     from govdoc.notifications.models import Notification
@@ -802,7 +813,7 @@ def measure_sweep() -> None:
             f"(+{(rss_after - rss_before) / 1024:.0f})"
         )
     sql, params = (
-        reminders.Assignment.objects.filter(
+        Assignment.objects.filter(
             window.condition(),
             agency_id=agency_ids[0],
             status__in=["NEW", "IN_PROGRESS"],
@@ -860,6 +871,7 @@ def measure_report(requests: int) -> None:
 
     leader = User.objects.get(username="lanhdao")
     agency = leader.agency
+    assert agency is not None
     day = timezone.localdate()
     year_start = day - dt.timedelta(days=365)
     try:

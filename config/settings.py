@@ -268,6 +268,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # local time, working days only).
 GOVDOC_REMINDER_DAYS_BEFORE = int(env("REMINDER_DAYS_BEFORE", "2"))
 GOVDOC_REMINDER_TIME = env("REMINDER_TIME", "07:30")
+# Overdue work: reminded on its first working day late, then every N working days (0: once).
+GOVDOC_REMINDER_OVERDUE_EVERY = int(env("REMINDER_OVERDUE_EVERY", "5"))
 
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"

@@ -69,7 +69,9 @@ class Instruction(models.Model):
     incoming = models.ForeignKey(
         IncomingDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField("ý kiến chỉ đạo")
     given_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     on_behalf_of = models.ForeignKey(
@@ -237,9 +239,7 @@ class OpinionRequest(models.Model):
 class ExtensionRequest(models.Model):
     """A request for more time, decided by the person who gave the assignment."""
 
-    assignment = models.ForeignKey(
-        Assignment, on_delete=models.PROTECT, related_name="extensions"
-    )
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="extensions")
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     current_due = models.DateField()
@@ -276,7 +276,9 @@ class HandlingHistory(models.Model):
     incoming = models.ForeignKey(
         IncomingDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     assignment = models.ForeignKey(
         Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="history"
     )

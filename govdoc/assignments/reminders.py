@@ -84,6 +84,10 @@ def days_before() -> int:
     return int(getattr(settings, "GOVDOC_REMINDER_DAYS_BEFORE", 2))
 
 
+def overdue_every() -> int:
+    return max(0, int(getattr(settings, "GOVDOC_REMINDER_OVERDUE_EVERY", 5)))
+
+
 def dedupe_key(assignment_id: int, kind: str, day: dt.date) -> str:
     return f"reminder:{kind.rsplit('.', 1)[-1]}:{assignment_id}:{day.isoformat()}"
 
@@ -125,14 +129,26 @@ class Window:
     day: dt.date
     soon_first: dt.date | None
     soon_last: dt.date | None
+    calendar: WorkingCalendar | None = None
+    # Overdue work is reminded on its first working day late, then every this many working
+    # days (0: only once), so that a late matter is chased without a notice every day.
+    overdue_every: int = 0
 
     @classmethod
-    def of(cls, day: dt.date, n: int, calendar: WorkingCalendar) -> Window:
+    def of(cls, day: dt.date, n: int, calendar: WorkingCalendar, overdue_every: int = 0) -> Window:
         if n <= 0:
-            return cls(day, None, None)
+            return cls(day, None, None, calendar, overdue_every)
         first = calendar.add_working_days(day, n)
         last = calendar.next_working_day(first) - dt.timedelta(days=1)
-        return cls(day, first, last)
+        return cls(day, first, last, calendar, overdue_every)
+
+    def overdue_due(self, due: dt.date) -> bool:
+        if self.calendar is None:
+            return True
+        late = self.calendar.working_days_late(due, self.day)
+        if late <= 1:
+            return True
+        return self.overdue_every > 0 and (late - 1) % self.overdue_every == 0
 
     def condition(self) -> Q:
         condition = Q(due_date__lte=self.day)
@@ -142,7 +158,7 @@ class Window:
 
     def kind(self, due: dt.date) -> str | None:
         if due < self.day:
-            return KIND_OVERDUE
+            return KIND_OVERDUE if self.overdue_due(due) else None
         if due == self.day:
             return KIND_DUE_TODAY
         if self.soon_first is not None and self.soon_last is not None:
@@ -332,7 +348,7 @@ def reminders_send(*, day: dt.date, n: int | None = None) -> ReminderSweep:
     calendar = current_calendar()
     if not calendar.is_working_day(day):
         return ReminderSweep(day=day, working_day=False, days_before=n)
-    window = Window.of(day, n, calendar)
+    window = Window.of(day, n, calendar, overdue_every())
     urls = _url_maker()
     directory = _Directory()
     counts = dict.fromkeys(KINDS, 0)

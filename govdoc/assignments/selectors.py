@@ -5,6 +5,7 @@ back, documents presented to me, requests for more time to decide — and their 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -165,43 +166,62 @@ def queue(
     ).order_by(*order)
 
 
-def queue_counts(actor: Any, agency_id: int | None) -> dict[str, int]:
+# Counters beyond the queues: new or overdue work counted once, documents presented to me,
+# opinions asked of me, requests for more time to decide.
+EXTRA_COUNTS = ("can-xu-ly", "trinh", "xin-y-kien", "gia-han")
+
+
+def queue_counts(
+    actor: Any, agency_id: int | None, *, only: Collection[str] | None = None
+) -> dict[str, int]:
     """Every queue's counter in one query (unread for "for information"), plus the
-    documents presented to me, opinions asked of me and requests to decide."""
+    documents presented to me, opinions asked of me and requests to decide. `only`: just
+    these counters (the navigation's total needs five, and no calendar)."""
     if agency_id is None or not getattr(actor, "is_authenticated", False):
         return {}
+    wanted = set(only) if only is not None else {*QUEUES, *EXTRA_COUNTS}
     scopes = _Scopes(actor, agency_id)
     aggregates: dict[str, Any] = {}
     for name in QUEUES:
+        if name not in wanted:
+            continue
         condition = queue_condition(actor, agency_id, name, scopes=scopes)
         if condition is None:
             continue
         if name == "de-biet":
             condition &= Q(read_at__isnull=True)
         aggregates[name] = Count("pk", filter=condition)
-    # What asks for action, each item once: new work, or open work past its deadline.
-    aggregates["can-xu-ly"] = Count(
-        "pk",
-        filter=scopes.mine
-        & Q(role__in=WORK_ROLES)
-        & (Q(status=AssignmentStatus.NEW) | Q(status__in=OPEN, due_date__lt=scopes.now)),
-    )
-    people = acting_for_ids(actor, agency_id)
-    scope = scopes.mine | scopes.given
-    if scopes.wide is not None:
-        scope |= scopes.wide
-    counts: dict[str, int] = Assignment.objects.filter(scope).aggregate(**aggregates)
-    counts["trinh"] = IncomingDocument.objects.filter(
-        agency_id=agency_id, status=IncomingStatus.PRESENTED, presented_to_id__in=people
-    ).count()
-    counts["xin-y-kien"] = OpinionRequest.objects.filter(
-        asked_of_id__in=people, assignment__agency_id=agency_id, answered_at__isnull=True
-    ).count()
-    counts["gia-han"] = ExtensionRequest.objects.filter(
-        Q(assignment__assigned_by_id__in=people) | Q(assignment__on_behalf_of_id__in=people),
-        assignment__agency_id=agency_id,
-        status=ExtensionStatus.PENDING,
-    ).count()
+    if "can-xu-ly" in wanted:
+        # What asks for action, each item once: new work, or open work past its deadline.
+        aggregates["can-xu-ly"] = Count(
+            "pk",
+            filter=scopes.mine
+            & Q(role__in=WORK_ROLES)
+            & (Q(status=AssignmentStatus.NEW) | Q(status__in=OPEN, due_date__lt=scopes.now)),
+        )
+    counts: dict[str, int] = {}
+    if aggregates:
+        scope = scopes.mine
+        if wanted & {"toi-giao", "tra-lai"}:
+            scope |= scopes.given
+        if "don-vi" in wanted and scopes.wide is not None:
+            scope |= scopes.wide
+        counts = Assignment.objects.filter(scope).aggregate(**aggregates)
+    people = acting_for_ids(actor, agency_id) if wanted & {"trinh", "xin-y-kien", "gia-han"} else []
+    if "trinh" in wanted:
+        counts["trinh"] = IncomingDocument.objects.filter(
+            agency_id=agency_id, status=IncomingStatus.PRESENTED, presented_to_id__in=people
+        ).count()
+    if "xin-y-kien" in wanted:
+        counts["xin-y-kien"] = OpinionRequest.objects.filter(
+            asked_of_id__in=people, assignment__agency_id=agency_id, answered_at__isnull=True
+        ).count()
+    if "gia-han" in wanted:
+        counts["gia-han"] = ExtensionRequest.objects.filter(
+            Q(assignment__assigned_by_id__in=people) | Q(assignment__on_behalf_of_id__in=people),
+            assignment__agency_id=agency_id,
+            status=ExtensionStatus.PENDING,
+        ).count()
     return {key: int(value or 0) for key, value in counts.items()}
 
 

@@ -164,22 +164,29 @@ class Notice:
 
 def _stored_pairs(pairs: list[tuple[Any, str]]) -> set[tuple[Any, str]]:
     """The (recipient, dedupe_key) pairs among `pairs` already notified: a join of the
-    pairs (a VALUES list) with the table, so that each pair is one probe of the unique
-    index (recipient, dedupe_key) — an OR of conditions costs the ORM ~0.3 ms a pair to
-    build, and `recipient IN … AND key IN …` makes the index try every combination."""
+    pairs with the table, so that each pair is one probe of the unique index (recipient,
+    dedupe_key) — an OR of conditions costs the ORM ~0.3 ms a pair to build, and
+    `recipient IN … AND key IN …` makes the index try every combination. PostgreSQL gets
+    the pairs as two arrays (two parameters), other databases as a VALUES list."""
     table = connection.ops.quote_name(Notification._meta.db_table)
-    limit = connection.features.max_query_params or 2 * PROBE_BATCH
-    size = max(1, min(PROBE_BATCH, limit // 2))
     found: set[tuple[Any, str]] = set()
+    postgres = connection.vendor == "postgresql"
+    limit = connection.features.max_query_params or 2 * PROBE_BATCH
+    size = PROBE_BATCH if postgres else max(1, min(PROBE_BATCH, limit // 2))
     with connection.cursor() as cursor:
         for start in range(0, len(pairs), size):
             chunk = pairs[start : start + size]
-            values = ", ".join(["(%s, %s)"] * len(chunk))
+            if postgres:
+                wanted = "SELECT * FROM unnest(%s::bigint[], %s::text[])"
+                params: list[Any] = [[pk for pk, _ in chunk], [key for _, key in chunk]]
+            else:
+                wanted = "VALUES " + ", ".join(["(%s, %s)"] * len(chunk))
+                params = [value for pair in chunk for value in pair]
             cursor.execute(
-                f"WITH wanted (recipient_id, dedupe_key) AS (VALUES {values}) "
+                f"WITH wanted (recipient_id, dedupe_key) AS ({wanted}) "
                 f"SELECT n.recipient_id, n.dedupe_key FROM {table} n JOIN wanted w "
                 "ON n.recipient_id = w.recipient_id AND n.dedupe_key = w.dedupe_key",
-                [value for pair in chunk for value in pair],
+                params,
             )
             found.update((recipient_id, key) for recipient_id, key in cursor.fetchall())
     return found
@@ -196,9 +203,10 @@ def notify_many(notices: Iterable[Notice], *, email: bool = True) -> list[Notifi
     keys meanwhile), and with ``email`` the e-mails are queued after commit as one task per
     ``EMAIL_BATCH`` notifications. Returns the notifications created.
     """
-    rows: list[Notification] = []
+    # (person, notice's checked fields) first: the rows are built only for those not
+    # already notified (a second sweep of the same day builds none).
+    wanted: list[tuple[Any, int | None, str, str, str, str, str | None]] = []
     keys: set[tuple[Any, str]] = set()
-    now = timezone.now()
     for item in notices:
         kind, title, url, dedupe_key = _checked(item.kind, item.title, item.url, item.dedupe_key)
         body = item.body.strip()
@@ -211,32 +219,31 @@ def notify_many(notices: Iterable[Notice], *, email: bool = True) -> list[Notifi
                 if (pk, dedupe_key) in keys:
                     continue
                 keys.add((pk, dedupe_key))
-            rows.append(
-                Notification(
-                    recipient=person,
-                    agency_id=item.agency_id,
-                    kind=kind,
-                    title=title,
-                    body=body,
-                    url=url,
-                    created_at=now,
-                    dedupe_key=dedupe_key,
-                )
-            )
-    if not rows:
+            wanted.append((person, item.agency_id, kind, title, body, url, dedupe_key))
+    if not wanted:
         return []
 
     with transaction.atomic():
         if keys:
             already = _stored_pairs(list(keys))
             if already:
-                rows = [
-                    row
-                    for row in rows
-                    if row.dedupe_key is None or (row.recipient_id, row.dedupe_key) not in already
-                ]
-            if not rows:
+                wanted = [w for w in wanted if w[6] is None or (w[0].pk, w[6]) not in already]
+            if not wanted:
                 return []
+        now = timezone.now()
+        rows = [
+            Notification(
+                recipient=person,
+                agency_id=agency_id,
+                kind=kind,
+                title=title,
+                body=body,
+                url=url,
+                created_at=now,
+                dedupe_key=dedupe_key,
+            )
+            for person, agency_id, kind, title, body, url, dedupe_key in wanted
+        ]
         created = _insert(rows, deduplicated=bool(keys))
         if email:
             ids = [row.pk for row in created if row.recipient.email]

@@ -1,7 +1,7 @@
 """The report "Tình hình giải quyết văn bản đến" (NĐ 30 Phụ lục VI mục V): for a period, per
 unit and per person, the lead assignments received, completed on time or late, in progress
 and overdue, with the on-time rate. Counted inside the database (GROUP BY with conditional
-counts): two aggregate queries, whatever the number of assignments.
+counts): one aggregate query over both levels, whatever the number of assignments.
 
 Also the drill-down (the assignments behind one number) and the leader's dashboard (this
 month per unit, the overdue work and who is responsible for it).
@@ -195,42 +195,42 @@ def check_kind(kind: str) -> str:
     return kind
 
 
-def unit_counts(
+def lead_counts(
     *, scope: HandlingScope, kind: str, date_from: dt.date, date_to: dt.date, today: dt.date
-) -> dict[int, HandlingCounts]:
-    """One GROUP BY query: the counts of each unit's top-level lead assignments."""
+) -> tuple[dict[int, HandlingCounts], dict[int, HandlingCounts]]:
+    """One GROUP BY query over both levels, one scan of the assignments: the counts of each
+    unit's top-level lead assignments, and of each person's lead assignments."""
     rows = (
-        counted(lead_work(scope, kind, date_from, date_to) & unit_level(scope))
-        .values("assignee_unit_id")
+        counted(
+            lead_work(scope, kind, date_from, date_to) & (unit_level(scope) | person_level(scope))
+        )
+        .values("assignee_unit_id", "assignee_person_id")
         .annotate(**_aggregates(today))
     )
-    return {int(row["assignee_unit_id"]): _counts(row) for row in rows}
+    by_unit: dict[int, HandlingCounts] = {}
+    by_person: dict[int, HandlingCounts] = {}
+    for row in rows:
+        if row["assignee_person_id"] is not None:
+            by_person[int(row["assignee_person_id"])] = _counts(row)
+        else:
+            by_unit[int(row["assignee_unit_id"])] = _counts(row)
+    return by_unit, by_person
 
 
-def person_lines(
-    *, scope: HandlingScope, kind: str, date_from: dt.date, date_to: dt.date, today: dt.date
-) -> list[HandlingLine]:
-    """One GROUP BY query: the counts of each person's lead assignments, with their unit."""
-    rows = (
-        counted(lead_work(scope, kind, date_from, date_to) & person_level(scope))
-        .values(
-            "assignee_person_id",
-            "assignee_person__full_name",
-            "assignee_person__username",
-            "assignee_person__unit_id",
-            "assignee_person__unit__name",
-        )
-        .annotate(**_aggregates(today))
+def person_lines(by_person: dict[int, HandlingCounts]) -> list[HandlingLine]:
+    """The persons' lines, with their unit, by unit then name (one query for the names)."""
+    people = User.objects.filter(pk__in=list(by_person)).values(
+        "pk", "full_name", "username", "unit_id", "unit__name"
     )
     lines = [
         HandlingLine(
-            name=row["assignee_person__full_name"] or row["assignee_person__username"],
-            counts=_counts(row),
-            unit_id=row["assignee_person__unit_id"],
-            person_id=int(row["assignee_person_id"]),
-            unit_name=row["assignee_person__unit__name"] or NO_UNIT,
+            name=person["full_name"] or person["username"],
+            counts=by_person[person["pk"]],
+            unit_id=person["unit_id"],
+            person_id=person["pk"],
+            unit_name=person["unit__name"] or NO_UNIT,
         )
-        for row in rows
+        for person in people
     ]
     lines.sort(key=lambda line: (line.unit_id is None, fold(line.unit_name), fold(line.name)))
     return lines
@@ -267,8 +267,10 @@ def handling_report(
     check_kind(kind)
     scope = handling_scope(actor, agency.pk)
     day = today or timezone.localdate()
-    by_unit = unit_counts(scope=scope, kind=kind, date_from=date_from, date_to=date_to, today=day)
-    people = person_lines(scope=scope, kind=kind, date_from=date_from, date_to=date_to, today=day)
+    by_unit, by_person = lead_counts(
+        scope=scope, kind=kind, date_from=date_from, date_to=date_to, today=day
+    )
+    people = person_lines(by_person) if by_person else []
     units = _units_of(scope, set(by_unit))
     parent = agency.parent
     return HandlingReport(

@@ -180,6 +180,7 @@ class TaskForm(StyledFormMixin, forms.Form):
             fields[f"role_{index}"] = forms.ChoiceField(
                 label=f"Vai trò (dòng {index + 1})",
                 choices=HandlingRole.choices,
+                required=False,
                 initial=HandlingRole.LEAD if index == 0 else HandlingRole.SUPPORT,
                 error_messages={"invalid_choice": "Vai trò không hợp lệ."},
             )
@@ -230,7 +231,8 @@ class TaskForm(StyledFormMixin, forms.Form):
             unit_id, person_id = parse_assignee(value)
             lines.append(
                 AssigneeInput(
-                    role=data.get(f"role_{index}") or HandlingRole.SUPPORT,
+                    role=data.get(f"role_{index}")
+                    or (HandlingRole.LEAD if not lines else HandlingRole.SUPPORT),
                     unit_id=unit_id,
                     person_id=person_id,
                     due_date=data.get(f"due_{index}"),

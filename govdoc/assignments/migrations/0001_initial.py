@@ -6,246 +6,713 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0006_deadline_rule'),
-        ('incoming', '0002_initial'),
-        ('organizations', '0001_initial'),
+        ("documents", "0006_deadline_rule"),
+        ("incoming", "0002_initial"),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('LEAD', 'Chủ trì'), ('SUPPORT', 'Phối hợp'), ('INFO', 'Nhận để biết')], max_length=10, verbose_name='vai trò')),
-                ('assigned_at', models.DateTimeField()),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='hạn xử lý')),
-                ('note', models.CharField(blank=True, max_length=1000, verbose_name='nội dung giao')),
-                ('status', models.CharField(choices=[('NEW', 'Chờ xử lý'), ('IN_PROGRESS', 'Đang xử lý'), ('RETURNED', 'Đã trả lại người giao'), ('COMPLETED', 'Đã hoàn thành'), ('CANCELLED', 'Đã thu hồi')], default='NEW', max_length=20, verbose_name='trạng thái')),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='đã đọc lúc')),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('completed_late', models.BooleanField(blank=True, null=True)),
-                ('result', models.TextField(blank=True, verbose_name='kết quả')),
-                ('returned_reason', models.CharField(blank=True, max_length=1000, verbose_name='lý do trả lại')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.agency')),
-                ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('assignee_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('assignee_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.unit')),
-                ('follow_up', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người theo dõi, đôn đốc')),
-                ('incoming', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='incoming.incomingdocument')),
-                ('on_behalf_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='assignments.assignment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("LEAD", "Chủ trì"),
+                            ("SUPPORT", "Phối hợp"),
+                            ("INFO", "Nhận để biết"),
+                        ],
+                        max_length=10,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField()),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="hạn xử lý")),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=1000, verbose_name="nội dung giao"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("NEW", "Chờ xử lý"),
+                            ("IN_PROGRESS", "Đang xử lý"),
+                            ("RETURNED", "Đã trả lại người giao"),
+                            ("COMPLETED", "Đã hoàn thành"),
+                            ("CANCELLED", "Đã thu hồi"),
+                        ],
+                        default="NEW",
+                        max_length=20,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="đã đọc lúc")),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("completed_late", models.BooleanField(blank=True, null=True)),
+                ("result", models.TextField(blank=True, verbose_name="kết quả")),
+                (
+                    "returned_reason",
+                    models.CharField(blank=True, max_length=1000, verbose_name="lý do trả lại"),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.agency",
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assignee_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assignee_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.unit",
+                    ),
+                ),
+                (
+                    "follow_up",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người theo dõi, đôn đốc",
+                    ),
+                ),
+                (
+                    "incoming",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="incoming.incomingdocument",
+                    ),
+                ),
+                (
+                    "on_behalf_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="assignments.assignment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phân công',
-                'verbose_name_plural': 'phân công',
-                'ordering': ['assigned_at', 'id'],
+                "verbose_name": "phân công",
+                "verbose_name_plural": "phân công",
+                "ordering": ["assigned_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ChaseMessage',
+            name="ChaseMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField()),
-                ('text', models.CharField(max_length=1000, verbose_name='nội dung đôn đốc')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chases', to='assignments.assignment')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                ("text", models.CharField(max_length=1000, verbose_name="nội dung đôn đốc")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="chases",
+                        to="assignments.assignment",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sent_at', 'id'],
+                "ordering": ["sent_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressNote',
+            name="ProgressNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('text', models.TextField(verbose_name='nội dung')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress', to='assignments.assignment')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("text", models.TextField(verbose_name="nội dung")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="progress",
+                        to="assignments.assignment",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressAttachment',
+            name="ProgressAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('stored', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile')),
-                ('note', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='assignments.progressnote')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255)),
+                (
+                    "stored",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.storedfile",
+                    ),
+                ),
+                (
+                    "note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="assignments.progressnote",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['note_id', 'id'],
+                "ordering": ["note_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500, verbose_name='tên công việc')),
-                ('description', models.TextField(blank=True, verbose_name='nội dung')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(0, 'Thường'), (1, 'Khẩn'), (2, 'Thượng khẩn'), (3, 'Hỏa tốc'), (4, 'Hỏa tốc hẹn giờ')], default=0, verbose_name='độ khẩn')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='hạn hoàn thành')),
-                ('status', models.CharField(choices=[('ASSIGNED', 'Đã giao'), ('IN_PROGRESS', 'Đang thực hiện'), ('COMPLETED', 'Đã hoàn thành'), ('CANCELLED', 'Đã hủy')], default='ASSIGNED', max_length=20, verbose_name='trạng thái')),
-                ('created_at', models.DateTimeField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.agency')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('on_behalf_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="tên công việc")),
+                ("description", models.TextField(blank=True, verbose_name="nội dung")),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Thường"),
+                            (1, "Khẩn"),
+                            (2, "Thượng khẩn"),
+                            (3, "Hỏa tốc"),
+                            (4, "Hỏa tốc hẹn giờ"),
+                        ],
+                        default=0,
+                        verbose_name="độ khẩn",
+                    ),
+                ),
+                (
+                    "due_date",
+                    models.DateField(blank=True, null=True, verbose_name="hạn hoàn thành"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("ASSIGNED", "Đã giao"),
+                            ("IN_PROGRESS", "Đang thực hiện"),
+                            ("COMPLETED", "Đã hoàn thành"),
+                            ("CANCELLED", "Đã hủy"),
+                        ],
+                        default="ASSIGNED",
+                        max_length=20,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.agency",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "on_behalf_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'công việc',
-                'verbose_name_plural': 'công việc',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "công việc",
+                "verbose_name_plural": "công việc",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Instruction',
+            name="Instruction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='ý kiến chỉ đạo')),
-                ('given_at', models.DateTimeField()),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.agency')),
-                ('given_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incoming', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='incoming.incomingdocument')),
-                ('on_behalf_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assignments.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="ý kiến chỉ đạo")),
+                ("given_at", models.DateTimeField()),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.agency",
+                    ),
+                ),
+                (
+                    "given_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incoming",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="incoming.incomingdocument",
+                    ),
+                ),
+                (
+                    "on_behalf_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assignments.task",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['given_at', 'id'],
+                "ordering": ["given_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HandlingHistory',
+            name="HandlingHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('action', models.CharField(max_length=32)),
-                ('from_status', models.CharField(blank=True, max_length=20)),
-                ('to_status', models.CharField(blank=True, max_length=20)),
-                ('note', models.CharField(blank=True, max_length=2000)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.agency')),
-                ('assignment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='history', to='assignments.assignment')),
-                ('incoming', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='incoming.incomingdocument')),
-                ('on_behalf_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assignments.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("action", models.CharField(max_length=32)),
+                ("from_status", models.CharField(blank=True, max_length=20)),
+                ("to_status", models.CharField(blank=True, max_length=20)),
+                ("note", models.CharField(blank=True, max_length=2000)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.agency",
+                    ),
+                ),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="history",
+                        to="assignments.assignment",
+                    ),
+                ),
+                (
+                    "incoming",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="incoming.incomingdocument",
+                    ),
+                ),
+                (
+                    "on_behalf_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assignments.task",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='task',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='assignments.task'),
+            model_name="assignment",
+            name="task",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assignments",
+                to="assignments.task",
+            ),
         ),
         migrations.CreateModel(
-            name='ExtensionRequest',
+            name="ExtensionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField()),
-                ('current_due', models.DateField()),
-                ('requested_due', models.DateField(verbose_name='hạn đề nghị')),
-                ('reason', models.CharField(max_length=1000, verbose_name='lý do')),
-                ('status', models.CharField(choices=[('PENDING', 'Chờ quyết định'), ('APPROVED', 'Đồng ý gia hạn'), ('REFUSED', 'Không đồng ý')], default='PENDING', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.CharField(blank=True, max_length=1000)),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='extensions', to='assignments.assignment')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField()),
+                ("current_due", models.DateField()),
+                ("requested_due", models.DateField(verbose_name="hạn đề nghị")),
+                ("reason", models.CharField(max_length=1000, verbose_name="lý do")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("PENDING", "Chờ quyết định"),
+                            ("APPROVED", "Đồng ý gia hạn"),
+                            ("REFUSED", "Không đồng ý"),
+                        ],
+                        default="PENDING",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.CharField(blank=True, max_length=1000)),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="extensions",
+                        to="assignments.assignment",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requested_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['PENDING', 'APPROVED', 'REFUSED'])), name='extension_status_valid'), models.UniqueConstraint(condition=models.Q(('status', 'PENDING')), fields=('assignment',), name='extension_one_pending')],
+                "ordering": ["requested_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["PENDING", "APPROVED", "REFUSED"])),
+                        name="extension_status_valid",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "PENDING")),
+                        fields=("assignment",),
+                        name="extension_one_pending",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OpinionRequest',
+            name="OpinionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.TextField(verbose_name='nội dung xin ý kiến')),
-                ('asked_at', models.DateTimeField()),
-                ('answer', models.TextField(blank=True, verbose_name='ý kiến')),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('asked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('asked_of', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opinions', to='assignments.assignment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question", models.TextField(verbose_name="nội dung xin ý kiến")),
+                ("asked_at", models.DateTimeField()),
+                ("answer", models.TextField(blank=True, verbose_name="ý kiến")),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "asked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "asked_of",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opinions",
+                        to="assignments.assignment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['asked_at', 'id'],
-                'indexes': [models.Index(fields=['asked_of', 'answered_at'], name='assignments_asked_o_c0243c_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('answered_at__isnull', True), models.Q(('answer', ''), _negated=True), _connector='OR'), name='opinion_answer_has_text')],
+                "ordering": ["asked_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["asked_of", "answered_at"], name="assignments_asked_o_c0243c_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("answered_at__isnull", True),
+                            models.Q(("answer", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="opinion_answer_has_text",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['agency', 'status'], name='assignments_agency__1e14b1_idx'),
+            model_name="task",
+            index=models.Index(fields=["agency", "status"], name="assignments_agency__1e14b1_idx"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['ASSIGNED', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'])), name='task_status_valid'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["ASSIGNED", "IN_PROGRESS", "COMPLETED", "CANCELLED"])
+                ),
+                name="task_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='instruction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('incoming__isnull', False), ('task__isnull', True)), models.Q(('incoming__isnull', True), ('task__isnull', False)), _connector='OR'), name='instruction_has_one_subject'),
+            model_name="instruction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("incoming__isnull", False), ("task__isnull", True)),
+                    models.Q(("incoming__isnull", True), ("task__isnull", False)),
+                    _connector="OR",
+                ),
+                name="instruction_has_one_subject",
+            ),
         ),
         migrations.AddIndex(
-            model_name='handlinghistory',
-            index=models.Index(fields=['incoming', 'at'], name='assignments_incomin_8a654b_idx'),
+            model_name="handlinghistory",
+            index=models.Index(fields=["incoming", "at"], name="assignments_incomin_8a654b_idx"),
         ),
         migrations.AddIndex(
-            model_name='handlinghistory',
-            index=models.Index(fields=['task', 'at'], name='assignments_task_id_cc3bb2_idx'),
+            model_name="handlinghistory",
+            index=models.Index(fields=["task", "at"], name="assignments_task_id_cc3bb2_idx"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['assignee_person', 'status', 'due_date'], name='assignments_assigne_f12ddf_idx'),
+            model_name="assignment",
+            index=models.Index(
+                fields=["assignee_person", "status", "due_date"],
+                name="assignments_assigne_f12ddf_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['assignee_unit', 'status', 'due_date'], name='assignments_assigne_a0f4d7_idx'),
+            model_name="assignment",
+            index=models.Index(
+                fields=["assignee_unit", "status", "due_date"],
+                name="assignments_assigne_a0f4d7_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['agency', 'status', 'due_date'], name='assignments_agency__68992d_idx'),
+            model_name="assignment",
+            index=models.Index(
+                fields=["agency", "status", "due_date"], name="assignments_agency__68992d_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['assigned_by', 'status'], name='assignments_assigne_6de430_idx'),
+            model_name="assignment",
+            index=models.Index(
+                fields=["assigned_by", "status"], name="assignments_assigne_6de430_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('incoming__isnull', False), ('task__isnull', True)), models.Q(('incoming__isnull', True), ('task__isnull', False)), _connector='OR'), name='assignment_has_one_subject'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("incoming__isnull", False), ("task__isnull", True)),
+                    models.Q(("incoming__isnull", True), ("task__isnull", False)),
+                    _connector="OR",
+                ),
+                name="assignment_has_one_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('assignee_person__isnull', True), ('assignee_unit__isnull', False)), models.Q(('assignee_person__isnull', False), ('assignee_unit__isnull', True)), _connector='OR'), name='assignment_has_one_assignee'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("assignee_person__isnull", True), ("assignee_unit__isnull", False)),
+                    models.Q(("assignee_person__isnull", False), ("assignee_unit__isnull", True)),
+                    _connector="OR",
+                ),
+                name="assignment_has_one_assignee",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['NEW', 'IN_PROGRESS', 'RETURNED', 'COMPLETED', 'CANCELLED'])), name='assignment_status_valid'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["NEW", "IN_PROGRESS", "RETURNED", "COMPLETED", "CANCELLED"])
+                ),
+                name="assignment_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['LEAD', 'SUPPORT', 'INFO'])), name='assignment_role_valid'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["LEAD", "SUPPORT", "INFO"])),
+                name="assignment_role_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(('role', 'INFO'), ('due_date__isnull', False), _connector='OR'), name='assignment_work_has_due_date'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role", "INFO"), ("due_date__isnull", False), _connector="OR"),
+                name="assignment_work_has_due_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'RETURNED'), _negated=True), models.Q(('returned_reason', ''), _negated=True), _connector='OR'), name='assignment_return_has_reason'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "RETURNED"), _negated=True),
+                    models.Q(("returned_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="assignment_return_has_reason",
+            ),
         ),
     ]

@@ -224,7 +224,9 @@ def assignment_sub_assign(
     )
     parent_due = assignment.due_date
     late = [
-        line for line, _u, _p in resolved if line.due_date and parent_due and line.due_date > parent_due
+        line
+        for line, _u, _p in resolved
+        if line.due_date and parent_due and line.due_date > parent_due
     ]
     if late:
         raise ValidationFailed(
@@ -372,9 +374,7 @@ def _with_due(line: AssigneeInput, due_date: dt.date | None) -> AssigneeInput:
 
 def assignment_cancel(*, assignment: Assignment, reason: str, actor: Any) -> Assignment:
     """The assigner takes the work back (to give it to someone else)."""
-    reason = require_text(
-        reason, field="reason", message="Vui lòng ghi lý do thu hồi.", limit=1000
-    )
+    reason = require_text(reason, field="reason", message="Vui lòng ghi lý do thu hồi.", limit=1000)
     subject = subject_of(assignment)
     with transaction.atomic():
         previous, target = assignment_transition(assignment, "cancel")

@@ -58,9 +58,7 @@ def require_text(text: str, *, field: str, message: str, limit: int = TEXT_MAX) 
     if not value:
         raise ValidationFailed(message, fields={field: message})
     if len(value) > limit:
-        raise ValidationFailed(
-            "Nội dung quá dài.", fields={field: f"Tối đa {limit} ký tự."}
-        )
+        raise ValidationFailed("Nội dung quá dài.", fields={field: f"Tối đa {limit} ký tự."})
     return value
 
 
@@ -127,9 +125,7 @@ def subject_set_status(subject: IncomingDocument | Task, action: str) -> str | N
     return target
 
 
-def assignment_transition(
-    assignment: Assignment, action: str, **changes: Any
-) -> tuple[str, str]:
+def assignment_transition(assignment: Assignment, action: str, **changes: Any) -> tuple[str, str]:
     """Compare-and-set an assignment's status by the table; returns (old, new)."""
     target = next_assignment_status(assignment.status, action)
     if target is None:

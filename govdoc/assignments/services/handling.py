@@ -187,9 +187,7 @@ def _complete_one(assignment: Assignment, result: str) -> Assignment:
 def assignment_return(*, assignment: Assignment, reason: str, actor: Any) -> Assignment:
     """The lead sends the work back to whoever assigned it, with a reason (wrong unit, not
     in its remit); the top lead's return puts the document back to the leader."""
-    reason = require_text(
-        reason, field="reason", message="Vui lòng ghi lý do trả lại.", limit=1000
-    )
+    reason = require_text(reason, field="reason", message="Vui lòng ghi lý do trả lại.", limit=1000)
     if assignment.role != HandlingRole.LEAD:
         raise InvalidTransition("Chỉ đơn vị, cá nhân chủ trì được trả lại văn bản.")
     subject = subject_of(assignment)

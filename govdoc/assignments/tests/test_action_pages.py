@@ -29,6 +29,7 @@ from govdoc.assignments.services import (
     extension_request,
     incoming_assign,
     opinion_ask,
+    task_create,
 )
 from govdoc.assignments.tests.conftest import DUE
 from govdoc.assignments.workflow import AssignmentStatus, ExtensionStatus, HandlingRole
@@ -38,7 +39,7 @@ from govdoc.documents.storage import Upload
 from govdoc.incoming.models import IncomingDocument
 from govdoc.incoming.services import incoming_present
 from govdoc.incoming.workflow import Status
-from govdoc.organizations.models import Unit, User
+from govdoc.organizations.models import Agency, Unit, User
 
 pytestmark = pytest.mark.django_db
 
@@ -628,3 +629,33 @@ def test_opinion_asked_is_answered_on_work_the_person_does_not_otherwise_see(
     assert response.redirect_chain[-1][0] == _detail(registered)
     opinion.refresh_from_db()
     assert opinion.answer == "Không có."
+
+
+def test_actions_on_a_task_return_to_the_task_page(
+    on_a_working_day: None,
+    team: dict[str, User],
+    units: dict[str, Unit],
+    ministry: Agency,
+    client_for: Any,
+) -> None:
+    # Given a task given to Vụ Đất đai
+    task = task_create(
+        agency=ministry,
+        title="Rà soát quy hoạch sử dụng đất",
+        description="",
+        assignees=[AssigneeInput(role=HandlingRole.LEAD, unit_id=units["DD"].pk, due_date=DUE)],
+        actor=team["leader"],
+    )
+    unit_work = task.assignments.get()
+    url = reverse("assignments:assignment_complete", args=[unit_work.pk])
+    _refused_for(client_for, [team["specialist"], team["outsider"]], url, {"result": "x"})
+    # When the unit's leader completes it from the task's page
+    response = _post(client_for(team["unit_head"]), url, {"result": "Đã rà soát xong."})
+    # Then back on the task's page, completed, with history and journal
+    assert response.redirect_chain[-1][0] == reverse("assignments:task_detail", args=[task.pk])
+    assert "Đã hoàn thành xử lý." in response.content.decode()
+    assert 'data-testid="handling"' in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == "COMPLETED"
+    assert HandlingHistory.objects.filter(task=task, action="complete").count() == 1
+    assert AuditEvent.objects.filter(action="handling.complete").count() == 1

@@ -218,9 +218,9 @@ def test_one_count_per_page_and_none_without_a_user(
 ) -> None:
     calls: list[int] = []
 
-    def counting(actor: Any, agency_id: int | None) -> dict[str, int]:
+    def counting(actor: Any, agency_id: int | None, **kwargs: Any) -> dict[str, int]:
         calls.append(1)
-        return queue_counts(actor, agency_id)
+        return queue_counts(actor, agency_id, **kwargs)
 
     monkeypatch.setattr(queue_pages, "queue_counts", counting)
     # The queue page: the tabs and the navigation share one count
@@ -248,3 +248,15 @@ def test_unknown_tab_is_not_found(work: scenario.Scenario, client_for: Any) -> N
     client = client_for(work.team["specialist"])
     assert client.get("/xu-ly/?hang=khong-co").status_code == 404
     assert client.get("/xu-ly/khong-co/").status_code == 404
+
+
+def test_the_navigation_counter_needs_no_calendar(work: scenario.Scenario, client_for: Any) -> None:
+    # Given a process that has not loaded the working-day calendar
+    calendar.reset_cache()
+    # When the specialist opens a page that shows the navigation
+    with CaptureQueriesContext(connection) as captured:
+        html = _get(client_for(work.team["specialist"]), "/van-ban-den/")
+    # Then the counter is there and the calendar was not read for it
+    assert _count(html, "nav-queue-count") == scenario.EXPECTED_TOTAL["specialist"]
+    tables = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "core_calendarday" not in tables and "core_workweek" not in tables

@@ -164,7 +164,7 @@ def test_reminded_two_working_days_before_over_a_holiday_and_a_weekend(
     assert sweeps[TWO_DAYS_BEFORE].notifications == 4
 
 
-def test_reminded_on_the_day_then_every_working_day_after_it(
+def test_reminded_on_the_day_then_when_late_and_every_five_working_days(
     registered: IncomingDocument,
     team: dict[str, User],
     units: dict[str, Unit],
@@ -172,11 +172,12 @@ def test_reminded_on_the_day_then_every_working_day_after_it(
 ) -> None:
     # Given work due on Tuesday 05/01/2027 that nobody finishes
     lead, _support, _info = _assign(registered, team, units)
-    # When the sweep runs from the deadline to Monday 11/01
-    days = [D(2027, 1, d) for d in (5, 6, 7, 8, 9, 10, 11)]
+    # When the sweep runs every day from the deadline to Wednesday 13/01
+    days = [D(2027, 1, d) for d in range(5, 14)]
     for day in days:
         _sweep(time_machine, day)
-    # Then the unit's leader is told on the day, then each working day with the days late
+    # Then the unit's leader is told on the day, the first working day late, and again five
+    # working days later (Saturday 09 and Sunday 10 do not count)
     titles = [
         (n.created_at.date(), n.kind, n.title.split(":")[0])
         for n in _reminders(recipient=team["unit_head"]).order_by("created_at")
@@ -184,16 +185,35 @@ def test_reminded_on_the_day_then_every_working_day_after_it(
     assert titles == [
         (D(2027, 1, 5), KIND_DUE_TODAY, "Đến hạn xử lý hôm nay"),
         (D(2027, 1, 6), KIND_OVERDUE, "Quá hạn 1 ngày làm việc"),
-        (D(2027, 1, 7), KIND_OVERDUE, "Quá hạn 2 ngày làm việc"),
-        (D(2027, 1, 8), KIND_OVERDUE, "Quá hạn 3 ngày làm việc"),
-        # Saturday 09 and Sunday 10: nothing; Monday counts the weekend out
-        (D(2027, 1, 11), KIND_OVERDUE, "Quá hạn 4 ngày làm việc"),
+        (D(2027, 1, 13), KIND_OVERDUE, "Quá hạn 6 ngày làm việc"),
     ]
     last = _reminders(recipient=team["unit_head"]).latest("created_at")
-    assert last.dedupe_key == dedupe_key(lead.pk, KIND_OVERDUE, D(2027, 1, 11))
-    assert "đã quá 4 ngày làm việc" in last.body
+    assert last.dedupe_key == dedupe_key(lead.pk, KIND_OVERDUE, D(2027, 1, 13))
+    assert "đã quá 6 ngày làm việc" in last.body
     # and the assigner as often (one per assignment and day: lead and support)
-    assert _reminders(recipient=team["leader"]).count() == 2 * 5
+    assert _reminders(recipient=team["leader"]).count() == 2 * 3
+
+
+def test_overdue_work_can_be_reminded_every_working_day(
+    registered: IncomingDocument,
+    team: dict[str, User],
+    units: dict[str, Unit],
+    time_machine: Any,
+    settings: Any,
+) -> None:
+    # Given an agency that wants overdue work chased every working day
+    settings.GOVDOC_REMINDER_OVERDUE_EVERY = 1
+    _assign(registered, team, units)
+    for day in (5, 6, 7, 8, 9, 10, 11):
+        _sweep(time_machine, D(2027, 1, day))
+    late = _reminders(recipient=team["unit_head"], kind=KIND_OVERDUE)
+    # Then each working day after the deadline brings one reminder (the weekend none)
+    assert sorted(n.created_at.date() for n in late) == [
+        D(2027, 1, 6),
+        D(2027, 1, 7),
+        D(2027, 1, 8),
+        D(2027, 1, 11),
+    ]
 
 
 def test_urgent_documents_say_so_first(
@@ -354,7 +374,10 @@ def test_the_sweep_reads_in_a_constant_number_of_queries(
     units: dict[str, Unit],
     doc_type: DocumentType,
     time_machine: Any,
+    settings: Any,
 ) -> None:
+    settings.GOVDOC_REMINDER_OVERDUE_EVERY = 1
+
     # Given one document's work, then six documents' work, all overdue
     def queries_of_a_sweep(day: dt.date) -> int:
         with CaptureQueriesContext(connection) as captured:

@@ -163,11 +163,11 @@ def test_the_whole_flow_to_completion_on_time(
         assignment=unit_work,
         assignees=[
             AssigneeInput(
-                role=HandlingRole.LEAD, person_id=team["specialist"].pk, due_date=dt.date(2026, 12, 3)
+                role=HandlingRole.LEAD,
+                person_id=team["specialist"].pk,
+                due_date=dt.date(2026, 12, 3),
             ),
-            AssigneeInput(
-                role=HandlingRole.SUPPORT, person_id=team["colleague"].pk, due_date=DUE
-            ),
+            AssigneeInput(role=HandlingRole.SUPPORT, person_id=team["colleague"].pk, due_date=DUE),
         ],
         actor=team["unit_head"],
     )
@@ -207,7 +207,14 @@ def test_the_whole_flow_to_completion_on_time(
     actions = list(
         HandlingHistory.objects.filter(incoming=registered).values_list("action", flat=True)
     )
-    assert actions == ["assign", "sub_assign", "progress", "ask_opinion", "give_opinion", "complete"]
+    assert actions == [
+        "assign",
+        "sub_assign",
+        "progress",
+        "ask_opinion",
+        "give_opinion",
+        "complete",
+    ]
     assert AuditEvent.objects.filter(action="handling.complete").count() == 1
 
 

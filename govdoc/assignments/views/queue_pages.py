@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, re_path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from govdoc.assignments.forms.queue_forms import QueueFilterForm
 from govdoc.assignments.models import Assignment, ExtensionRequest, OpinionRequest, Task
@@ -62,27 +61,32 @@ BADGE_CAP = 99
 
 
 class QueueBadge:
-    """The person's queue counters, counted (one `queue_counts` call) the first time a
-    template or the queue page asks for them."""
+    """The person's queue counters, counted the first time a template or the queue page asks
+    for them: every counter for the queue page (whose navigation then reuses them), only the
+    navigation's five elsewhere (one aggregate and three counts, no calendar)."""
 
     def __init__(self, user: Any, agency_id: int) -> None:
         self._user = user
         self._agency_id = agency_id
+        self._counts: dict[str, int] | None = None
+        self._complete = False
 
-    @cached_property
+    @property
     def counts(self) -> dict[str, int]:
-        return queue_counts(self._user, self._agency_id)
+        """Every counter (the queue page's tabs)."""
+        if not self._complete:
+            self._counts = queue_counts(self._user, self._agency_id)
+            self._complete = True
+        assert self._counts is not None
+        return self._counts
 
     @property
     def total(self) -> int:
-        counts = self.counts
-        if "can-xu-ly" in counts:
-            return sum(counts.get(key, 0) for key in ACTIONABLE)
-        # Without the combined counter: to handle and overdue may count an item twice.
-        return sum(
-            counts.get(key, 0)
-            for key in ("cho-xu-ly", "qua-han", "trinh", "xin-y-kien", "gia-han", "de-biet")
-        )
+        """New or overdue work (each once), documents presented to me, opinions asked of me,
+        requests for more time to decide, unread documents for information."""
+        if self._counts is None:
+            self._counts = queue_counts(self._user, self._agency_id, only=ACTIONABLE)
+        return sum(self._counts.get(key, 0) for key in ACTIONABLE)
 
     @property
     def label(self) -> str:

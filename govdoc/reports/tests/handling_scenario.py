@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from govdoc.assignments.models import Assignment, Task
 from govdoc.assignments.services import (
@@ -46,7 +46,14 @@ DUE = dt.date(2026, 12, 4)
 END_OF_MONTH = dt.date(2026, 12, 31)
 TODAY = dt.date(2026, 12, 10)
 NOW = dt.datetime(2026, 12, 10, 10, 0, tzinfo=TZ)
-DECEMBER = {"date_from": dt.date(2026, 12, 1), "date_to": dt.date(2026, 12, 31)}
+
+
+class Period(TypedDict):
+    date_from: dt.date
+    date_to: dt.date
+
+
+DECEMBER = Period(date_from=dt.date(2026, 12, 1), date_to=dt.date(2026, 12, 31))
 LEAD = HandlingRole.LEAD
 SUPPORT = HandlingRole.SUPPORT
 
@@ -60,7 +67,7 @@ class Scenario:
 
 
 def _person(name: str, ministry: Agency, units: dict[str, Unit]) -> User:
-    people = {
+    people: dict[str, tuple[str, list[str], str, str]] = {
         "colleague": ("chuyenvien2", [Role.SPECIALIST], "DD", "Đỗ Văn Phối Hợp"),
         "stranger": ("chuyenvien3", [Role.SPECIALIST], "TCCB", "Vũ Thị Khác Đơn Vị"),
         "tccb_head": ("truongtccb", [Role.UNIT_LEADER], "TCCB", "Ngô Thị Trưởng Vụ"),
@@ -157,9 +164,7 @@ def build_scenario(
     person_a = _within_unit(unit_a, people["specialist"], head)
     person_b = _within_unit(unit_b, people["colleague"], head)
     _within_unit(unit_c, people["specialist"], head)
-    assignment_return(
-        assignment=unit_f, reason="Không thuộc chức năng của Vụ Đất đai.", actor=head
-    )
+    assignment_return(assignment=unit_f, reason="Không thuộc chức năng của Vụ Đất đai.", actor=head)
 
     # Thursday 03/12: A is done on time.
     time_machine.move_to(dt.datetime(2026, 12, 3, 14, 0, tzinfo=TZ), tick=False)
@@ -175,8 +180,6 @@ def build_scenario(
     )
     # Tuesday 08/12: B is done, 2 working days late.
     time_machine.move_to(dt.datetime(2026, 12, 8, 10, 0, tzinfo=TZ), tick=False)
-    assignment_complete(
-        assignment=person_b, result="Đã trả lời Sở.", actor=people["colleague"]
-    )
+    assignment_complete(assignment=person_b, result="Đã trả lời Sở.", actor=people["colleague"])
     time_machine.move_to(NOW, tick=False)
     return Scenario(people=people, units=units, docs=docs, task=task)

@@ -3,6 +3,7 @@ PDF and the workbook, the journal."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -11,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from govdoc.audit.models import AuditEvent
-from govdoc.core.errors import NotFound
+from govdoc.core.errors import NotFound, ValidationFailed
 from govdoc.documents.models import DocumentType
 from govdoc.incoming.services import incoming_annul
 from govdoc.organizations.models import Agency, Unit, User
@@ -20,7 +21,6 @@ from govdoc.reports.handling_register import COLUMNS, handling_register_book
 from govdoc.reports.handling_services import handling_register_export
 from govdoc.reports.handling_xlsx import REGISTER_FIRST_ROW, REGISTER_HEADER_ROW
 from govdoc.reports.tests.handling_scenario import DECEMBER, Scenario, build_scenario
-from govdoc.core.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +163,8 @@ def test_xlsx_has_one_row_per_document(scenario: Scenario, ministry: Agency) -> 
     # numbers 2…7: N took 01 on 30/11
     assert [line[0] for line in lines] == [2, 3, 4, 6, 7]
     assert lines[0][2] == "Vụ Đất đai (Phạm Thị Chuyên)"
-    assert lines[0][3].date().isoformat() == "2026-12-04"
+    due = lines[0][3]
+    assert isinstance(due, dt.datetime) and due.date() == dt.date(2026, 12, 4)
     assert lines[2][4] == "Đang xử lý, quá hạn 4 ngày làm việc"
     assert lines[0][5] is None
     event = AuditEvent.objects.get(action="handling_register.export")

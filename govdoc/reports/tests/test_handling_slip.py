@@ -74,9 +74,7 @@ def test_the_three_parts_come_from_the_history(scenario: Scenario) -> None:
     assert slip.handler[1].text == "Đã thẩm định xong, dự thảo văn bản trả lời."
 
 
-def test_an_extension_shows_with_whoever_decided_it(
-    scenario: Scenario, time_machine: Any
-) -> None:
+def test_an_extension_shows_with_whoever_decided_it(scenario: Scenario, time_machine: Any) -> None:
     # given C, overdue within the unit: the specialist asks the unit head for more time
     import datetime as dt
 

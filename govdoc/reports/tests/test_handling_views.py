@@ -90,9 +90,7 @@ def test_outsider_sees_only_their_own_empty_agency(
     assert client.get(REPORT, {**DECEMBER, "unit": scenario.units["DD"].pk}).status_code == 404
 
 
-def test_report_page_shows_units_and_links_each_number(
-    scenario: Scenario, client_for: Any
-) -> None:
+def test_report_page_shows_units_and_links_each_number(scenario: Scenario, client_for: Any) -> None:
     response = client_for(scenario.people["leader"]).get(REPORT, DECEMBER)
     body = response.content.decode()
     dd = scenario.units["DD"].pk
@@ -123,9 +121,7 @@ def test_clicking_a_unit_shows_its_persons(scenario: Scenario, client_for: Any) 
 
 
 def test_tasks_filter(scenario: Scenario, client_for: Any) -> None:
-    response = client_for(scenario.people["leader"]).get(
-        REPORT, {**DECEMBER, "kind": "cong-viec"}
-    )
+    response = client_for(scenario.people["leader"]).get(REPORT, {**DECEMBER, "kind": "cong-viec"})
     report = response.context["report"]
     assert report.kind == "cong-viec" and report.unit_total.received == 1
     assert "TÌNH HÌNH THỰC HIỆN CÔNG VIỆC ĐƯỢC GIAO" in response.content.decode()
@@ -157,7 +153,9 @@ def test_another_units_leader_gets_404_on_the_first_units_pages(
 def test_bad_dates_show_an_error_and_no_file(scenario: Scenario, client_for: Any) -> None:
     client = client_for(scenario.people["leader"])
     for url in (REGISTER, REPORT):
-        response = client.get(url, {"date_from": "31/12/2026", "date_to": "01/12/2026", "format": "pdf"})
+        response = client.get(
+            url, {"date_from": "31/12/2026", "date_to": "01/12/2026", "format": "pdf"}
+        )
         assert response.status_code == 200 and "Content-Disposition" not in response
         assert "“Đến ngày” phải bằng hoặc sau “Từ ngày”." in response.content.decode()
     assert not AuditEvent.objects.filter(action__endswith=".export").exists()
@@ -212,9 +210,7 @@ def test_leader_dashboard_has_the_chart_the_table_and_the_overdue(
 def test_unit_leader_dashboard_is_per_person_of_the_unit(
     scenario: Scenario, client_for: Any
 ) -> None:
-    handling = client_for(scenario.people["unit_head"]).get(reverse("web:home")).context[
-        "handling"
-    ]
+    handling = client_for(scenario.people["unit_head"]).get(reverse("web:home")).context["handling"]
     assert handling.per == "person"
     assert {line.name for line in handling.lines} == {"Phạm Thị Chuyên", "Đỗ Văn Phối Hợp"}
     assert handling.overdue_count == 4
