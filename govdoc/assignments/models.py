@@ -204,6 +204,9 @@ class ProgressNote(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.text[:60]}"
+
 
 class ProgressAttachment(models.Model):
     note = models.ForeignKey(ProgressNote, on_delete=models.PROTECT, related_name="attachments")
@@ -212,6 +215,9 @@ class ProgressAttachment(models.Model):
 
     class Meta:
         ordering = ["note_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class OpinionRequest(models.Model):
@@ -234,6 +240,9 @@ class OpinionRequest(models.Model):
                 name="opinion_answer_has_text",
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.question[:80]
 
 
 class ExtensionRequest(models.Model):
@@ -267,6 +276,9 @@ class ExtensionRequest(models.Model):
                 name="extension_one_pending",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Gia hạn đến {self.requested_due:%d/%m/%Y}"
 
 
 class HandlingHistory(models.Model):
@@ -314,3 +326,6 @@ class ChaseMessage(models.Model):
 
     class Meta:
         ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
