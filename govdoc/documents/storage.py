@@ -12,7 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import connection
+from django.utils import timezone
 
 from govdoc.core.errors import ValidationFailed
 from govdoc.documents.models import StoredFile
@@ -63,26 +64,49 @@ def storage_path(sha256: str) -> str:
 def store_bytes(*, data: bytes, kind: FileKind) -> StoredFile:
     """Store bytes once; the same content stored twice gives the same record."""
     digest = hashlib.sha256(data).hexdigest()
-    existing = StoredFile.objects.filter(sha256=digest).first()
-    if existing is not None:
-        return existing
     name = storage_path(digest)
     if not default_storage.exists(name):
         saved = default_storage.save(name, ContentFile(data))
         if saved != name:
             # Never overwrite: a storage that renamed the file means a race wrote it first.
             default_storage.delete(saved)
-    try:
-        with transaction.atomic():
-            return StoredFile.objects.create(
-                sha256=digest,
-                size=len(data),
-                content_type=kind.content_type,
-                kind=kind.key,
-                storage_name=name,
-            )
-    except IntegrityError:
-        return StoredFile.objects.get(sha256=digest)
+    stored = _insert_new(
+        sha256=digest,
+        size=len(data),
+        content_type=kind.content_type,
+        kind=kind.key,
+        storage_name=name,
+    )
+    # Known content (or stored by someone else at the same moment): the existing record.
+    return stored if stored is not None else StoredFile.objects.get(sha256=digest)
+
+
+def _insert_new(**values: Any) -> StoredFile | None:
+    """One statement, INSERT … ON CONFLICT DO NOTHING RETURNING id (PostgreSQL, SQLite):
+    the record if the content is new, None if it was already stored."""
+    values["created_at"] = timezone.now()
+    table = StoredFile._meta.db_table
+    columns = list(values)
+    field = StoredFile._meta.get_field
+    params = [
+        field(column).get_db_prep_save(values[column], connection)  # type: ignore[union-attr]
+        for column in columns
+    ]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"ON CONFLICT ({quote('sha256')}) DO NOTHING RETURNING {quote('id')}",
+            params,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    stored = StoredFile(id=int(row[0]), **values)
+    stored._state.adding = False
+    stored._state.db = connection.alias
+    return stored
 
 
 def open_stored(stored: StoredFile) -> bytes:
