@@ -15,6 +15,7 @@ from govdoc.assignments.workflow import HandlingRole
 from govdoc.core.errors import NotFound
 from govdoc.incoming.access import register_visibility
 from govdoc.organizations.access import acting_for_ids, led_unit_ids, roles_in
+from govdoc.organizations.models import User
 from govdoc.organizations.roles import Role
 
 AGENCY_WIDE_ROLES = frozenset({Role.CLERK, Role.AGENCY_LEADER, Role.ADMIN})
@@ -46,8 +47,11 @@ def overseen(actor: Any, agency_id: int) -> Q | None:
     units = led_unit_ids(actor, agency_id)
     if not units:
         return None
+    # The unit's people as a list of ids, not a join or a subquery: each side of the OR then
+    # keeps its index (PostgreSQL ORs two index scans instead of filtering the agency's work).
+    people = list(User.objects.filter(unit_id__in=units).values_list("pk", flat=True))
     return Q(agency_id=agency_id) & (
-        Q(assignee_unit_id__in=units) | Q(assignee_person__unit_id__in=units)
+        Q(assignee_unit_id__in=units) | Q(assignee_person_id__in=people)
     )
 
 

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 
 from govdoc.assignments.workflow import (
+    OPEN_STATUSES,
+    WORK_ROLES,
     AssignmentStatus,
     ExtensionStatus,
     HandlingRole,
@@ -152,6 +154,24 @@ class Assignment(models.Model):
             models.Index(fields=["assignee_unit", "status", "due_date"]),
             models.Index(fields=["agency", "status", "due_date"]),
             models.Index(fields=["assigned_by", "status"]),
+            # Open work (lead and co-handling, new or in progress) is a small part of all
+            # assignments: the queues, counters and reminders read it by these, in deadline
+            # order, without touching closed work or readers' copies.
+            *(
+                models.Index(
+                    fields=[column, "due_date"],
+                    condition=Q(status__in=OPEN_STATUSES, role__in=WORK_ROLES),
+                    name=f"assignment_open_{short}_idx",
+                )
+                for column, short in (
+                    ("agency", "agency"),
+                    ("assignee_person", "person"),
+                    ("assignee_unit", "unit"),
+                    ("assigned_by", "assigner"),
+                    ("on_behalf_of", "behalf"),
+                    ("follow_up", "followup"),
+                )
+            ),
         ]
         constraints = [
             models.CheckConstraint(

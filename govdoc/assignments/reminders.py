@@ -35,7 +35,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
 from govdoc.assignments.models import Assignment
-from govdoc.assignments.workflow import OPEN_STATUSES, HandlingRole
+from govdoc.assignments.workflow import OPEN_STATUSES, WORK_ROLES, HandlingRole
 from govdoc.audit.services import audit_record
 from govdoc.core.calendar import WorkingCalendar, current_calendar
 from govdoc.core.dates import vn_date
@@ -54,7 +54,6 @@ KINDS = (KIND_DUE_SOON, KIND_DUE_TODAY, KIND_OVERDUE)
 BATCH = 1000
 CHUNK = 2000
 
-WORK_ROLES = (HandlingRole.LEAD, HandlingRole.SUPPORT)
 ROLE_LABELS = {HandlingRole.LEAD: "chủ trì", HandlingRole.SUPPORT: "phối hợp"}
 
 _FIELDS = (

@@ -17,6 +17,7 @@ from govdoc.assignments.access import given_by_me, mine, overseen
 from govdoc.assignments.models import Assignment, ExtensionRequest, OpinionRequest
 from govdoc.assignments.workflow import (
     OPEN_STATUSES,
+    WORK_ROLES,
     AssignmentStatus,
     ExtensionStatus,
     HandlingRole,
@@ -31,7 +32,7 @@ from govdoc.organizations.access import acting_for_ids
 # Working days ahead that count as "due soon".
 DUE_SOON_WORKING_DAYS = 2
 
-WORK_ROLES = [HandlingRole.LEAD, HandlingRole.SUPPORT]
+WORK = list(WORK_ROLES)
 OPEN = list(OPEN_STATUSES)
 
 QUEUES: dict[str, str] = {
@@ -104,7 +105,7 @@ def queue_condition(
     """The condition of one queue, or None for an unknown queue or nothing to see."""
     s = scopes or _Scopes(actor, agency_id)
     now = s.now
-    work = Q(role__in=WORK_ROLES)
+    work = Q(role__in=WORK)
     if name == "cho-xu-ly":
         return s.mine & work & Q(status=AssignmentStatus.NEW)
     if name == "dang-xu-ly":
@@ -182,6 +183,7 @@ def queue_counts(
     wanted = set(only) if only is not None else {*QUEUES, *EXTRA_COUNTS}
     scopes = _Scopes(actor, agency_id)
     aggregates: dict[str, Any] = {}
+    conditions: dict[str, Q] = {}
     for name in QUEUES:
         if name not in wanted:
             continue
@@ -190,28 +192,35 @@ def queue_counts(
             continue
         if name == "de-biet":
             condition &= Q(read_at__isnull=True)
+        conditions[name] = condition
         aggregates[name] = Count("pk", filter=condition)
     if "can-xu-ly" in wanted:
         # What asks for action, each item once: new work, or open work past its deadline.
-        aggregates["can-xu-ly"] = Count(
-            "pk",
-            filter=scopes.mine
-            & Q(role__in=WORK_ROLES)
-            & (Q(status=AssignmentStatus.NEW) | Q(status__in=OPEN, due_date__lt=scopes.now)),
+        conditions["can-xu-ly"] = (
+            scopes.mine
+            & Q(role__in=WORK)
+            & (Q(status=AssignmentStatus.NEW) | Q(status__in=OPEN, due_date__lt=scopes.now))
         )
+        aggregates["can-xu-ly"] = Count("pk", filter=conditions["can-xu-ly"])
     # One query per scope, each narrowed to the statuses its counters need, so the indexes
     # on (person | unit | assigner | agency, status, due_date) serve them: a leader's "given
     # by me" and "the unit's work" never scan the agency's closed work.
     groups: list[tuple[Q, set[str]]] = [
         (scopes.mine, set(aggregates) - {"toi-giao", "tra-lai", "don-vi"}),
-        (scopes.given & Q(status__in=[*OPEN, AssignmentStatus.RETURNED]), {"toi-giao", "tra-lai"}),
+        (scopes.given & Q(status__in=OPEN, role__in=WORK), {"toi-giao"}),
+        (scopes.given & Q(status=AssignmentStatus.RETURNED), {"tra-lai"}),
     ]
     if scopes.wide is not None:
-        groups.append((scopes.wide & Q(status__in=OPEN), {"don-vi"}))
+        groups.append((scopes.wide & Q(status__in=OPEN, role__in=WORK), {"don-vi"}))
     counts: dict[str, int] = {}
     for scope, names in groups:
         names &= set(aggregates)
-        if names:
+        if len(names) == 1:
+            # A plain COUNT(*) (no FILTER clause naming other columns) lets PostgreSQL count
+            # from the partial index of open work alone.
+            (name,) = names
+            counts[name] = Assignment.objects.filter(conditions[name]).count()
+        elif names:
             counts.update(
                 Assignment.objects.filter(scope).aggregate(
                     **{name: aggregates[name] for name in names}

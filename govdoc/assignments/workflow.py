@@ -32,7 +32,10 @@ class ExtensionStatus(models.TextChoices):
     REFUSED = "REFUSED", "Không đồng ý"
 
 
-OPEN_STATUSES = frozenset({AssignmentStatus.NEW, AssignmentStatus.IN_PROGRESS})
+# Ordered (not a set): queries built from them have the same text every time, and match the
+# partial indexes of open work (models.Assignment.Meta).
+OPEN_STATUSES = (AssignmentStatus.NEW, AssignmentStatus.IN_PROGRESS)
+WORK_ROLES = (HandlingRole.LEAD, HandlingRole.SUPPORT)
 
 # (from status, action) → to status. Actions a handler takes on an assignment of work
 # (LEAD or SUPPORT); INFO assignments are only read.

@@ -45,7 +45,7 @@ from govdoc.assignments.services import (
 from govdoc.assignments.tests.conftest import DUE
 from govdoc.assignments.workflow import AssignmentStatus, ExtensionStatus, HandlingRole
 from govdoc.audit.models import AuditEvent
-from govdoc.conftest import make_person, make_pdf
+from govdoc.conftest import make_pdf, make_person
 from govdoc.documents.storage import Upload
 from govdoc.incoming.models import IncomingDocument, IncomingHistory
 from govdoc.incoming.services import incoming_present
@@ -194,7 +194,7 @@ def build(registered: IncomingDocument, people: dict[str, User], units: dict[str
         incoming_present(incoming=registered, leader=people["leader"], actor=people["clerk"])
         if stage == PRESENTED:
             return _refreshed(state)
-        state.unit_work, state.info = incoming_assign(
+        unit_work, state.info = incoming_assign(
             incoming=registered,
             instruction="Giao Vụ Đất đai chủ trì tham mưu trả lời.",
             assignees=[
@@ -204,29 +204,32 @@ def build(registered: IncomingDocument, people: dict[str, User], units: dict[str
             actor=people["leader"],
             follow_up_id=people["clerk"].pk,
         )
+        state.unit_work = unit_work
         if stage == UNIT_EXTENSION:
             state.extension = _unit_extension(state)
-        elif stage == RETURNED:
+        if stage == RETURNED:
             assignment_return(
-                assignment=state.unit_work,
+                assignment=unit_work,
                 reason="Không thuộc chức năng của Vụ.",
                 actor=people["unit_head"],
             )
-        elif stage in {SUB_ASSIGNED, PROGRESSED, OPINION, BUSY}:
-            (state.specialist_work,) = assignment_sub_assign(
-                assignment=state.unit_work,
-                assignees=[
-                    AssigneeInput(
-                        role=HandlingRole.LEAD,
-                        person_id=people["specialist"].pk,
-                        due_date=SPECIALIST_DUE,
-                    )
-                ],
-                actor=people["unit_head"],
-            )
+        if stage not in {SUB_ASSIGNED, PROGRESSED, OPINION, BUSY}:
+            return _refreshed(state)
+        (specialist_work,) = assignment_sub_assign(
+            assignment=unit_work,
+            assignees=[
+                AssigneeInput(
+                    role=HandlingRole.LEAD,
+                    person_id=people["specialist"].pk,
+                    due_date=SPECIALIST_DUE,
+                )
+            ],
+            actor=people["unit_head"],
+        )
+        state.specialist_work = specialist_work
         if stage == PROGRESSED:
             note = assignment_progress(
-                assignment=state.specialist_work,
+                assignment=specialist_work,
                 text="Đã kiểm tra hồ sơ, kèm biên bản.",
                 attachments=[Upload(name="bien-ban.pdf", data=make_pdf("bien ban"))],
                 actor=people["specialist"],
@@ -234,14 +237,14 @@ def build(registered: IncomingDocument, people: dict[str, User], units: dict[str
             state.attachment = note.attachments.get()
         elif stage == OPINION:
             state.opinion = opinion_ask(
-                assignment=state.specialist_work,
+                assignment=specialist_work,
                 asked_of_id=people["other_specialist"].pk,
                 question="Vụ Tổ chức cán bộ có ý kiến gì?",
                 actor=people["specialist"],
             )
         elif stage == BUSY:
             state.opinion = opinion_ask(
-                assignment=state.unit_work,
+                assignment=unit_work,
                 asked_of_id=people["other_specialist"].pk,
                 question="Vụ Tổ chức cán bộ có ý kiến gì?",
                 actor=people["unit_head"],
@@ -255,7 +258,7 @@ def build(registered: IncomingDocument, people: dict[str, User], units: dict[str
 def _unit_extension(state: State) -> ExtensionRequest:
     assert state.unit_work is not None
     return extension_request(
-        assignment=Assignment.objects.get(pk=state.unit_work.pk),
+        assignment=state.unit_work,
         requested_due=LATER,
         reason="Chờ số liệu của Sở.",
         actor=state.people["unit_head"],
@@ -465,9 +468,7 @@ ACTIONS: dict[str, Action] = {
         "post",
         lambda s: reverse("assignments:assignment_complete", args=[_pk(s.specialist_work)]),
         lambda s: {"result": "Đã trình dự thảo văn bản trả lời."},
-        _then(
-            _step("complete"), _assignment_status("specialist_work", AssignmentStatus.COMPLETED)
-        ),
+        _then(_step("complete"), _assignment_status("specialist_work", AssignmentStatus.COMPLETED)),
     ),
     "mark_read": Action(
         ASSIGNED,
@@ -507,7 +508,9 @@ ACTIONS: dict[str, Action] = {
         lambda s: {},
         _journaled("incoming.view"),
     ),
-    "queue_counts": Action(BUSY, "get", lambda s: reverse("assignments:queue"), lambda s: {}, _counted),
+    "queue_counts": Action(
+        BUSY, "get", lambda s: reverse("assignments:queue"), lambda s: {}, _counted
+    ),
     "download_attachment": Action(
         PROGRESSED,
         "get",

@@ -296,9 +296,7 @@ def test_the_queue_fits_a_phone_screen(
     urgent_document: IncomingDocument,
 ) -> None:
     # given work waiting for the specialist, given through the services
-    incoming_present(
-        incoming=urgent_document, leader=personas["leader"], actor=personas["clerk"]
-    )
+    incoming_present(incoming=urgent_document, leader=personas["leader"], actor=personas["clerk"])
     (unit_work,) = incoming_assign(
         incoming=urgent_document,
         instruction=INSTRUCTION,
@@ -333,7 +331,6 @@ def test_the_queue_fits_a_phone_screen(
     _expect(row.get_by_text("Hạn 03/12/2026")).to_be_visible()
     # and the page itself does not scroll sideways (the tabs scroll inside their own box)
     width = page.evaluate("document.documentElement.scrollWidth")
-    print(page.evaluate("""() => Array.from(document.querySelectorAll('body *')).map(e => [e.tagName + '.' + e.className + '#' + (e.getAttribute('data-testid')||''), Math.round(e.getBoundingClientRect().right), e.scrollWidth]).filter(x => x[1] > 380).slice(0, 40)"""))
     assert width <= PHONE["width"], f"page is {width} px wide on a {PHONE['width']} px screen"
     body = page.evaluate("document.body.scrollWidth")
     assert body <= PHONE["width"], f"body is {body} px wide on a {PHONE['width']} px screen"
