@@ -25,8 +25,9 @@ from govdoc.core.errors import Conflict, InvalidTransition, ValidationFailed
 from govdoc.incoming.models import IncomingDocument
 from govdoc.incoming.services import incoming_set_handling_status
 from govdoc.notifications.services import notify
-from govdoc.organizations.access import unit_leaders
+from govdoc.organizations.access import acting_on_behalf_of, unit_leaders
 from govdoc.organizations.models import Unit, User
+from govdoc.organizations.roles import Role
 
 NOTE_MAX = 1000
 TEXT_MAX = 5000
@@ -185,6 +186,26 @@ def record_step(
         },
     )
     return row
+
+
+def for_handler(actor: Any, assignment: Assignment) -> Any:
+    """Whose work the actor does by delegation (recorded with their own name): the person
+    the assignment was given to, or the leader of its unit; None in their own right."""
+    if assignment.assignee_person_id is not None and assignment.assignee_person_id != actor.pk:
+        return assignment.assignee_person
+    if assignment.assignee_unit_id is not None:
+        return acting_on_behalf_of(actor, assignment.agency_id, Role.UNIT_LEADER)
+    return None
+
+
+def for_assigner(actor: Any, assignment: Assignment) -> Any:
+    """Whom the actor acts for on the assigner's side (take back, give back, decide more
+    time, chase): the assigner, when the actor holds their authority by delegation; None for
+    the assigner themself or the follow-up person."""
+    own = {assignment.assigned_by_id, assignment.on_behalf_of_id, assignment.follow_up_id}
+    if actor.pk in own:
+        return None
+    return assignment.on_behalf_of or assignment.assigned_by
 
 
 def recipients_of(assignment: Assignment) -> list[User]:

@@ -17,6 +17,8 @@ from govdoc.assignments.models import (
 from govdoc.assignments.services.common import (
     assignment_transition,
     clean,
+    for_assigner,
+    for_handler,
     name_of,
     notice,
     recipients_of,
@@ -32,18 +34,7 @@ from govdoc.core.errors import Conflict, InvalidTransition
 from govdoc.documents.services import files_check
 from govdoc.documents.storage import Upload, check_upload, store_bytes
 from govdoc.incoming.models import IncomingDocument
-from govdoc.organizations.access import acting_on_behalf_of
 from govdoc.organizations.models import User
-from govdoc.organizations.roles import Role
-
-
-def _on_behalf(actor: Any, assignment: Assignment) -> Any:
-    """Acting on a person's assignment by delegation records whose it was."""
-    if assignment.assignee_person_id is not None and assignment.assignee_person_id != actor.pk:
-        return assignment.assignee_person
-    if assignment.assignee_unit_id is not None:
-        return acting_on_behalf_of(actor, assignment.agency_id, Role.UNIT_LEADER)
-    return None
 
 
 def _assigners(assignment: Assignment) -> list[User]:
@@ -75,7 +66,7 @@ def assignment_progress(
     files = list(attachments or [])
     files_check(main=None, attachments=files, required_main=False)
     subject = subject_of(assignment)
-    on_behalf_of = _on_behalf(actor, assignment)
+    on_behalf_of = for_handler(actor, assignment)
     with transaction.atomic():
         previous = assignment.status
         if assignment.status not in OPEN_STATUSES:
@@ -116,7 +107,7 @@ def assignment_complete(*, assignment: Assignment, result: str, actor: Any) -> A
     completes the unit's assignment too; the top lead completes the document or task."""
     result = require_text(result, field="result", message="Vui lòng nhập kết quả xử lý.")
     subject = subject_of(assignment)
-    on_behalf_of = _on_behalf(actor, assignment)
+    on_behalf_of = for_handler(actor, assignment)
     with transaction.atomic():
         if assignment.role == HandlingRole.INFO:
             raise InvalidTransition("Văn bản nhận để biết không cần hoàn thành.")
@@ -191,7 +182,7 @@ def assignment_return(*, assignment: Assignment, reason: str, actor: Any) -> Ass
     if assignment.role != HandlingRole.LEAD:
         raise InvalidTransition("Chỉ đơn vị, cá nhân chủ trì được trả lại văn bản.")
     subject = subject_of(assignment)
-    on_behalf_of = _on_behalf(actor, assignment)
+    on_behalf_of = for_handler(actor, assignment)
     with transaction.atomic():
         previous, target = assignment_transition(assignment, "return", returned_reason=reason)
         if assignment.parent_id is None and isinstance(subject, IncomingDocument):
@@ -235,7 +226,7 @@ def assignment_mark_read(*, assignment: Assignment, actor: Any) -> Assignment:
             subject=subject,
             assignment=assignment,
             actor=actor,
-            on_behalf_of=_on_behalf(actor, assignment),
+            on_behalf_of=for_handler(actor, assignment),
             action="read",
         )
     return assignment
@@ -257,7 +248,7 @@ def chase_send(*, assignment: Assignment, text: str, actor: Any) -> ChaseMessage
             subject=subject,
             assignment=assignment,
             actor=actor,
-            on_behalf_of=None,
+            on_behalf_of=for_assigner(actor, assignment),
             action="chase",
             note=text,
         )

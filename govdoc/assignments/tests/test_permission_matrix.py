@@ -611,27 +611,13 @@ def test_permission(
 
 
 # The leader's steps taken by the delegate: "acting for another person leaves their name and
-# yours" (DOMAIN.md). The services of these four record on_behalf_of=None.
-NAMES_THE_LEADER_BUG = (
-    "product bug: assignment_cancel, assignment_reopen, extension_decide and chase_send "
-    "record on_behalf_of=None when the delegate acts by the leader's authority"
-)
+# yours" (DOMAIN.md).
 DELEGATED_STEPS = [
     ("assign", "assign"),
-    pytest.param(
-        "decide_extension",
-        "approve_extension",
-        marks=pytest.mark.xfail(strict=True, reason=NAMES_THE_LEADER_BUG),
-    ),
-    pytest.param(
-        "cancel", "cancel", marks=pytest.mark.xfail(strict=True, reason=NAMES_THE_LEADER_BUG)
-    ),
-    pytest.param(
-        "reopen", "reopen", marks=pytest.mark.xfail(strict=True, reason=NAMES_THE_LEADER_BUG)
-    ),
-    pytest.param(
-        "chase", "chase", marks=pytest.mark.xfail(strict=True, reason=NAMES_THE_LEADER_BUG)
-    ),
+    ("decide_extension", "approve_extension"),
+    ("cancel", "cancel"),
+    ("reopen", "reopen"),
+    ("chase", "chase"),
 ]
 
 
