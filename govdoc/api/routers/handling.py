@@ -20,6 +20,7 @@ from ninja import FileEx, Form, P, Query, Router
 from ninja import Status as Respond
 from ninja.files import UploadedFile
 
+from govdoc.api.downloads import BINARY_RESPONSE, journaled_download, via
 from govdoc.api.handling_schemas import (
     AssignedOut,
     AssigneeIn,
@@ -115,7 +116,7 @@ from govdoc.assignments.services import (
 from govdoc.audit.services import audit_record
 from govdoc.core.capped_pagination import DEFAULT_COUNT_CAP, capped_page
 from govdoc.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from govdoc.documents.storage import Upload, stream_stored
+from govdoc.documents.storage import Upload
 from govdoc.incoming.access import can_register, incoming_for
 from govdoc.incoming.models import IncomingHistory
 from govdoc.incoming.selectors import presentable_leaders
@@ -152,11 +153,6 @@ def _actor(request: HttpRequest) -> Any:
 
 def _agency_id(actor: Any) -> int | None:
     return getattr(actor, "agency_id", None)
-
-
-def _via(request: HttpRequest) -> dict[str, Any]:
-    token = getattr(request, "api_token", None)
-    return {"via": "api", "token": token.prefix if token is not None else None}
 
 
 @contextmanager
@@ -287,7 +283,7 @@ def incoming_handling(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
             action="incoming.view",
             target=incoming,
             agency_id=incoming.agency_id,
-            data={**_via(request), "part": "handling"},
+            data={**via(request), "part": "handling"},
         )
     subject = incoming_subject(incoming)
     tree = assignments_of_incoming(incoming)
@@ -363,16 +359,7 @@ def get_assignment(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
     summary="Tải một tệp báo cáo tiến độ",
     description="Trả nội dung tệp; lượt tải được ghi nhật ký.",
     url_name="assignment_file",
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "Nội dung tệp",
-                "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                },
-            }
-        }
-    },
+    openapi_extra=BINARY_RESPONSE,
 )
 def download_progress_file(request: HttpRequest, assignment_id: int, file_id: int) -> FileResponse:
     actor = _actor(request)
@@ -384,23 +371,15 @@ def download_progress_file(request: HttpRequest, assignment_id: int, file_id: in
     )
     if item is None:
         raise NotFound()
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="file.download",
-            target=item,
-            target_label=f"{item.name} — {assignment}",
-            agency_id=assignment.agency_id,
-            data={"sha256": item.stored.sha256, **_via(request)},
-        )
-    response = FileResponse(
-        stream_stored(item.stored),
-        content_type=item.stored.content_type,
-        as_attachment=True,
-        filename=item.name,
+    return journaled_download(
+        request,
+        actor=actor,
+        item=item,
+        name=item.name,
+        stored=item.stored,
+        label=f"{item.name} — {assignment}",
+        agency_id=assignment.agency_id,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @router.post(

@@ -14,6 +14,7 @@ from ninja import FileEx, Form, P, Query, Router
 from ninja import Status as Respond
 from ninja.files import UploadedFile
 
+from govdoc.api.downloads import BINARY_RESPONSE, journaled_download, via
 from govdoc.api.schemas import (
     ErrorOut,
     IncomingIn,
@@ -25,7 +26,7 @@ from govdoc.api.schemas import (
 from govdoc.audit.services import audit_record
 from govdoc.core.errors import DomainError, NotFound, ValidationFailed
 from govdoc.documents.models import DocumentFile, Priority
-from govdoc.documents.storage import Upload, stream_stored
+from govdoc.documents.storage import Upload
 from govdoc.incoming.access import incoming_for
 from govdoc.incoming.inputs import IncomingInput
 from govdoc.incoming.models import IncomingDocument
@@ -52,12 +53,6 @@ _SERVICE_TO_API_FIELD = {
 
 def _actor(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
-
-
-def _via(request: HttpRequest) -> dict[str, Any]:
-    """How the call came, for the journal: which token, if a program called."""
-    token = getattr(request, "api_token", None)
-    return {"via": "api", "token": token.prefix if token is not None else None}
 
 
 def _api_fields(error: DomainError, payload: IncomingIn) -> None:
@@ -293,7 +288,7 @@ def get_incoming(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
             action="incoming.view",
             target=incoming,
             agency_id=incoming.agency_id,
-            data=_via(request),
+            data=via(request),
         )
     return incoming_out(request, incoming, _files_of(incoming))
 
@@ -304,16 +299,7 @@ def get_incoming(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
     summary="Tải một tệp của văn bản đến",
     description="Trả nội dung tệp; lượt tải được ghi nhật ký.",
     url_name="incoming_file",
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "Nội dung tệp",
-                "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                },
-            }
-        }
-    },
+    openapi_extra=BINARY_RESPONSE,
 )
 def download_file(request: HttpRequest, incoming_id: int, file_id: int) -> FileResponse:
     actor = _actor(request)
@@ -325,20 +311,12 @@ def download_file(request: HttpRequest, incoming_id: int, file_id: int) -> FileR
     )
     if item is None:
         raise NotFound()
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="file.download",
-            target=item,
-            target_label=f"{item.name} — {incoming}",
-            agency_id=incoming.agency_id,
-            data={"sha256": item.stored.sha256, **_via(request)},
-        )
-    response = FileResponse(
-        stream_stored(item.stored),
-        content_type=item.stored.content_type,
-        as_attachment=True,
-        filename=item.name,
+    return journaled_download(
+        request,
+        actor=actor,
+        item=item,
+        name=item.name,
+        stored=item.stored,
+        label=f"{item.name} — {incoming}",
+        agency_id=incoming.agency_id,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
