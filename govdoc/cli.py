@@ -56,6 +56,8 @@ def run(argv: Sequence[str]) -> int:
             threads,
             "--timeout",
             "120",
+            # Each installation on its own: gunicorn's control socket is one file per user.
+            "--no-control-socket",
             "--access-logfile",
             "-",
         ],
