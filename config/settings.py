@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "govdoc.organizations",
     "govdoc.notifications",
     "govdoc.registers",
+    "govdoc.signatures",
     "govdoc.documents",
     "govdoc.incoming",
     "govdoc.assignments",

@@ -4,7 +4,8 @@
 set -euo pipefail
 packages=(fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "${1:-run}" = "test" ]; then
-  packages+=(chromium)
+  # SoftHSM2: a real PKCS#11 token for the signature tests.
+  packages+=(chromium softhsm2)
 fi
 missing=()
 for package in "${packages[@]}"; do
