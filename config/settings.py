@@ -271,6 +271,8 @@ GOVDOC_REMINDER_DAYS_BEFORE = int(env("REMINDER_DAYS_BEFORE", "2"))
 GOVDOC_REMINDER_TIME = env("REMINDER_TIME", "07:30")
 # Overdue work: reminded on its first working day late, then every N working days (0: once).
 GOVDOC_REMINDER_OVERDUE_EVERY = int(env("REMINDER_OVERDUE_EVERY", "5"))
+# Fernet key of stored PKCS#12 files (signatures/credentials.py); unset: from SECRET_KEY.
+GOVDOC_SIGNING_KEY = env("SIGNING_KEY", "")
 
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"

@@ -20,5 +20,6 @@ urlpatterns = [
     path("bao-cao/", include("govdoc.reports.urls")),
     path("nhat-ky/", include("govdoc.audit.urls")),
     path("thong-bao/", include("govdoc.notifications.urls")),
+    path("chu-ky-so/", include("govdoc.signatures.urls")),
     path("", include("govdoc.web.urls")),
 ]
