@@ -47,6 +47,7 @@ from govdoc.registers.numbering import format_number
 from govdoc.web import demo_data as data
 from govdoc.web.demo_data import AgencySpec
 from govdoc.web.demo_handling import TASKS, demo_handling
+from govdoc.web.demo_signing import demo_signing
 
 DEFAULT_DOCUMENTS = 300
 DEFAULT_SEED = 20_200_530  # NĐ 30/2020 was signed on 5 March 2020; any fixed number will do.
@@ -94,6 +95,7 @@ def demo_install(
         ministry, people = _organisation(admin, say)
         count = _incoming(ministry, people, count=documents, rng=rng, say=say)
         assigned = demo_handling(ministry, people, rng=rng, say=say) if count else 0
+        demo_signing(admin=admin, ministry=ministry, people=people)
     message = (
         f"Đã tạo dữ liệu mẫu: {ministry.name} ({ministry.organ_id}), "
         f"{len(data.UNITS)} đơn vị, {len(data.DIRECTORY)} cơ quan trong danh bạ, "

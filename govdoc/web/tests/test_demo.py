@@ -23,8 +23,11 @@ from govdoc.incoming.models import IncomingDocument
 from govdoc.organizations.models import Agency, Position, RoleAssignment, Unit, User
 from govdoc.organizations.roles import Role
 from govdoc.registers.models import BookKind, RegisterBook
+from govdoc.signatures.models import SigningCredential, TrustAnchor
+from govdoc.signatures.pkcs12_provider import Pkcs12Signer
 from govdoc.web.demo import SESSIONS, arrival_times, make_demo_pdf
 from govdoc.web.demo_data import ACCOUNTS, DIRECTORY, MINISTRY, PASSWORD
+from govdoc.web.demo_signing import DEMO_P12_PASSWORD, DIRECTORY_NAME
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +224,22 @@ def test_demo_pdf_is_a_real_pdf() -> None:
     # then it is recognised as a PDF and its pages are counted
     assert sniff(data) is not None and sniff(data).key == "pdf"  # type: ignore[union-attr]
     assert pdf_page_count(data) == 3
+
+
+def test_demo_registers_the_signing_credentials_and_trusts_its_root(settings: Any) -> None:
+    # given a fresh installation, when the demo is seeded without documents
+    run_demo("--documents", "0")
+    ministry = Agency.objects.get(organ_id=MINISTRY.organ_id)
+    # then the demo root is the one trusted anchor
+    (anchor,) = TrustAnchor.objects.filter(is_active=True)
+    assert "CA gốc thử nghiệm govdoc" in anchor.subject
+    # and the leader and the ministry each have an active PKCS#12 credential
+    leader = SigningCredential.objects.get(owner_person__username="lanhdao", is_active=True)
+    seal = SigningCredential.objects.get(owner_agency=ministry, is_active=True)
+    assert leader.agency == ministry and seal.agency == ministry
+    # and their images and files are under the data directory, opening with the demo password
+    directory = settings.DATA_DIR / DIRECTORY_NAME
+    assert (directory / "chu-ky-lanhdao.png").read_bytes().startswith(b"\x89PNG")
+    assert (directory / f"con-dau-{ministry.organ_id}.png").read_bytes().startswith(b"\x89PNG")
+    signer = Pkcs12Signer((directory / "lanhdao.p12").read_bytes(), DEMO_P12_PASSWORD)
+    assert signer.certificate.sha256.hex() == leader.fingerprint
