@@ -166,6 +166,24 @@ class IncomingQuery(Schema):
     )
 
 
+class FileSignatureOut(Schema):
+    field_name: str = Field(..., description="Tên trường chữ ký trong tệp PDF.")
+    signer_name: str = Field(..., description="Người ký (tên trong chứng thư số).")
+    signing_time: dt.datetime | None = Field(
+        None, description="Thời điểm ký: theo dấu thời gian nếu có, nếu không theo người ký."
+    )
+    intact: bool = Field(..., description="Nội dung không bị thay đổi sau khi ký.")
+    covers_whole_document: bool = Field(..., description="Chữ ký bao phủ toàn bộ tệp.")
+    later_changes_allowed: bool
+    timestamped: bool = Field(..., description="Có dấu thời gian hợp lệ.")
+    trusted: bool = Field(..., description="Chứng thư số được kho chứng thư gốc tin cậy.")
+    problems: list[str] = Field(default_factory=list, description="Các vấn đề phát hiện được.")
+    valid: bool
+    outcome: str = Field(
+        ..., description="Kết quả lần kiểm tra gần nhất của tệp: VALID, INVALID, UNKNOWN_TRUST."
+    )
+
+
 class FileOut(Schema):
     id: int
     name: str = Field(..., description="Tên tệp khi nhận.")
@@ -174,6 +192,10 @@ class FileOut(Schema):
     sha256: str
     content_type: str
     download_url: str = Field(..., description="Địa chỉ tải tệp (cần xác thực như mọi lời gọi).")
+    signatures: list[FileSignatureOut] = Field(
+        default_factory=list,
+        description="Chữ ký số của tệp PDF theo lần kiểm tra gần nhất (rỗng: không có chữ ký).",
+    )
 
 
 class IncomingOut(Schema):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from govdoc.core.text import fold
 from govdoc.incoming.access import visible_incoming
 from govdoc.incoming.models import IncomingDocument
+from govdoc.incoming.signature_checks import signature_failed
 from govdoc.organizations.models import Agency, User
 from govdoc.organizations.roles import Role
 
@@ -73,9 +74,14 @@ def incoming_list(
     for token in _tokens(filters.q):
         queryset = queryset.filter(document__search_text__contains=token)
     order = SORTS.get(filters.sort, SORTS["-arrival"])
-    return queryset.select_related(
-        "document", "document__document_type", "receiving_unit", "receiving_person"
-    ).order_by(*order)
+    return (
+        queryset.select_related(
+            "document", "document__document_type", "receiving_unit", "receiving_person"
+        )
+        # "Chữ ký lỗi": a file's latest signature check failed (a subquery, no query per row).
+        .annotate(signature_failed=signature_failed())
+        .order_by(*order)
+    )
 
 
 def presentable_leaders(agency: Agency) -> QuerySet[User]:

@@ -17,6 +17,7 @@ from govdoc.core.errors import (
     InvalidTransition,
     ValidationFailed,
 )
+from govdoc.core.tasks_queue import enqueue_on_commit
 from govdoc.documents.models import Direction, Document
 from govdoc.documents.pdf_info import pdf_page_count
 from govdoc.documents.services import (
@@ -30,6 +31,7 @@ from govdoc.incoming.inputs import IncomingInput
 from govdoc.incoming.models import IncomingDocument, IncomingHistory
 from govdoc.incoming.notices import notice_incoming
 from govdoc.incoming.selectors import PRESENTABLE_ROLES
+from govdoc.incoming.tasks import verify_incoming_signatures
 from govdoc.incoming.validation import CheckedIncoming, check_incoming
 from govdoc.incoming.workflow import EDITABLE_STATUSES, Status, next_status
 from govdoc.organizations.access import has_role
@@ -212,6 +214,7 @@ def incoming_register(
                     "duplicate_of": duplicate.pk if duplicate is not None else None,
                 },
             )
+        enqueue_on_commit(verify_incoming_signatures, incoming.pk, getattr(actor, "pk", None))
     return incoming
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govdoc.incoming import views
+from govdoc.incoming import signature_checks, views
 
 app_name = "incoming"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/trinh/", views.present_view, name="present"),
     path("<int:pk>/tra-lai/", views.refuse_view, name="refuse"),
     path("<int:pk>/tep/<int:file_pk>/", views.file_view, name="file"),
+    path("<int:pk>/kiem-tra-chu-ky/", signature_checks.reverify_view, name="reverify"),
 ]

@@ -10,6 +10,8 @@ managed by the administrators of ``agency`` (the owning agency, or the person's 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -131,3 +133,64 @@ class SigningCredential(models.Model):
         if self.owner_person is not None:
             return str(self.owner_person.display_name)
         return str(self.owner_agency.name) if self.owner_agency is not None else ""
+
+
+class VerificationOutcome(models.TextChoices):
+    VALID = "VALID", "Chữ ký hợp lệ"
+    INVALID = "INVALID", "Chữ ký không hợp lệ"
+    UNKNOWN_TRUST = "UNKNOWN_TRUST", "Chưa xác định được độ tin cậy"
+    UNSIGNED = "UNSIGNED", "Không có chữ ký số"
+
+
+class PdfVerification(models.Model):
+    """One check of a PDF's signatures (NĐ 30 Điều 21), kept with the bytes it checked (by
+    their SHA-256) and the state of the trust store at that moment. Append-only: a new check
+    adds a row, the latest one per SHA-256 is the current answer."""
+
+    sha256 = models.CharField("SHA-256 của tệp", max_length=64)
+    verified_at = models.DateTimeField("thời điểm kiểm tra")
+    outcome = models.CharField("kết quả", max_length=20, choices=VerificationOutcome.choices)
+    report = models.JSONField("kết quả từng chữ ký", default=list)
+    error = models.CharField("lỗi khi kiểm tra", max_length=500, blank=True)
+    trust_anchor_count = models.PositiveIntegerField("số chứng thư gốc tin cậy")
+    trust_store_sha256 = models.CharField("dấu vân tay kho tin cậy", max_length=64)
+    agency = models.ForeignKey(
+        "organizations.Agency",
+        verbose_name="cơ quan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người yêu cầu kiểm tra",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target_label = models.CharField("tệp được kiểm tra", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-verified_at", "-pk"]
+        verbose_name = "kết quả kiểm tra chữ ký số"
+        verbose_name_plural = "kết quả kiểm tra chữ ký số"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=VerificationOutcome.values),
+                name="pdf_verification_outcome",
+            ),
+        ]
+        indexes = [models.Index(fields=["sha256", "verified_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} — {self.get_outcome_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Kết quả kiểm tra chữ ký số không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("Kết quả kiểm tra chữ ký số không được xóa.")

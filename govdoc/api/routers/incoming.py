@@ -32,8 +32,11 @@ from govdoc.incoming.inputs import IncomingInput
 from govdoc.incoming.models import IncomingDocument
 from govdoc.incoming.selectors import IncomingFilters, incoming_list
 from govdoc.incoming.services import incoming_register, incoming_update
+from govdoc.incoming.signature_checks import signatures_json
 from govdoc.incoming.workflow import Status
 from govdoc.organizations.models import Agency
+from govdoc.signatures.models import PdfVerification
+from govdoc.signatures.verification import latest_verifications
 
 router = Router(tags=["Văn bản đến"])
 
@@ -75,7 +78,10 @@ def _to_upload(file: UploadedFile, *, field: str) -> Upload:
 
 
 def _file_out(
-    request: HttpRequest, incoming: IncomingDocument, item: DocumentFile
+    request: HttpRequest,
+    incoming: IncomingDocument,
+    item: DocumentFile,
+    latest: dict[str, PdfVerification],
 ) -> dict[str, Any]:
     url = reverse("api:incoming_file", kwargs={"incoming_id": incoming.pk, "file_id": item.pk})
     return {
@@ -86,12 +92,19 @@ def _file_out(
         "sha256": item.stored.sha256,
         "content_type": item.stored.content_type,
         "download_url": request.build_absolute_uri(url),
+        "signatures": signatures_json(item, latest),
     }
 
 
 def incoming_out(
-    request: HttpRequest, incoming: IncomingDocument, files: list[DocumentFile]
+    request: HttpRequest,
+    incoming: IncomingDocument,
+    files: list[DocumentFile],
+    latest: dict[str, PdfVerification] | None = None,
 ) -> dict[str, Any]:
+    """`latest`: the files' latest signature checks by SHA-256 (looked up when not given)."""
+    if latest is None:
+        latest = latest_verifications(f.stored.sha256 for f in files)
     document = incoming.document
     person = incoming.receiving_person
     return {
@@ -129,7 +142,7 @@ def incoming_out(
         "duplicate_of_id": incoming.duplicate_of_id,
         "duplicate_reason": incoming.duplicate_reason,
         "version": document.version,
-        "files": [_file_out(request, incoming, f) for f in files],
+        "files": [_file_out(request, incoming, f, latest) for f in files],
     }
 
 
@@ -233,11 +246,12 @@ def list_incoming(request: HttpRequest, filters: Query[IncomingQuery]) -> dict[s
     rows = queryset.prefetch_related(
         Prefetch("document__files", queryset=DocumentFile.objects.select_related("stored"))
     )[start : start + filters.page_size]
+    latest = latest_verifications(f.stored.sha256 for r in rows for f in r.document.files.all())
     return {
         "count": count,
         "page": filters.page,
         "page_size": filters.page_size,
-        "items": [incoming_out(request, r, list(r.document.files.all())) for r in rows],
+        "items": [incoming_out(request, r, list(r.document.files.all()), latest) for r in rows],
     }
 
 
