@@ -273,6 +273,8 @@ GOVDOC_REMINDER_TIME = env("REMINDER_TIME", "07:30")
 GOVDOC_REMINDER_OVERDUE_EVERY = int(env("REMINDER_OVERDUE_EVERY", "5"))
 # Fernet key of stored PKCS#12 files (signatures/credentials.py); unset: from SECRET_KEY.
 GOVDOC_SIGNING_KEY = env("SIGNING_KEY", "")
+# RFC 3161 timestamp service for signatures (PAdES B-T); empty: B-B, no timestamp.
+GOVDOC_TSA_URL = env("TSA_URL", "")
 
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"

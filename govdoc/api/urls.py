@@ -13,6 +13,7 @@ from govdoc.api.errors import install_handlers
 from govdoc.api.routers.directory import router as directory_router
 from govdoc.api.routers.handling import router as handling_router
 from govdoc.api.routers.incoming import router as incoming_router
+from govdoc.api.routers.signatures import router as signatures_router
 
 DESCRIPTION = """
 API của govdoc cho các phần mềm khác (một cửa, phần mềm nghiệp vụ, máy quét).
@@ -74,3 +75,4 @@ install_handlers(api)
 api.add_router("/incoming", incoming_router)
 api.add_router("", directory_router)
 api.add_router("", handling_router)
+api.add_router("", signatures_router)

@@ -94,6 +94,8 @@ class SigningCredential(models.Model):
     pkcs11_module = models.CharField("thư viện PKCS#11", max_length=500, blank=True)
     pkcs11_token_label = models.CharField("nhãn thiết bị", max_length=100, blank=True)
     pkcs11_key_label = models.CharField("nhãn khóa", max_length=100, blank=True)
+    # The person's signature (blue) or the agency's seal (red): PNG, transparent background.
+    image = models.BinaryField("ảnh chữ ký hoặc con dấu (PNG)", null=True, blank=True)
     is_active = models.BooleanField("đang sử dụng", default=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

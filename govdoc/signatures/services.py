@@ -8,6 +8,7 @@ person's home agency); for anyone else it does not exist (NotFound).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -290,5 +291,44 @@ def credential_deactivate(*, actor: Any, credential: SigningCredential) -> Signi
             target=credential,
             agency_id=credential.agency_id,
             data={"fingerprint": credential.fingerprint},
+        )
+    return credential
+
+
+# --- signature image / seal image -----------------------------------------------------------
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MAX_IMAGE_SIZE = 2 * 1024 * 1024
+
+
+def credential_set_image(
+    *, actor: Any, credential: SigningCredential, png: bytes | None
+) -> SigningCredential:
+    """Set (or, with None, remove) the image a credential's visible signature shows: the
+    person's signature (blue) or the agency's red seal, a PNG of at most 2 MB."""
+    require_admin(actor, credential.agency)
+    if png is not None:
+        if not png or len(png) > MAX_IMAGE_SIZE:
+            raise ValidationFailed(
+                "Ảnh trống hoặc lớn hơn 2 MB.", fields={"image": "Ảnh tối đa 2 MB."}
+            )
+        if not png.startswith(PNG_MAGIC):
+            raise ValidationFailed(
+                "Ảnh chữ ký, con dấu phải là tệp PNG (nền trong suốt).",
+                fields={"image": "Chỉ nhận tệp PNG."},
+            )
+    with transaction.atomic():
+        SigningCredential.objects.filter(pk=credential.pk).update(image=png)
+        credential.image = png
+        audit_record(
+            actor=actor,
+            action="signatures.credential.set_image",
+            target=credential,
+            agency_id=credential.agency_id,
+            data={
+                "fingerprint": credential.fingerprint,
+                "image_sha256": hashlib.sha256(png).hexdigest() if png is not None else None,
+                "image_size": len(png) if png is not None else 0,
+            },
         )
     return credential

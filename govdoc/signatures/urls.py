@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govdoc.signatures import views
+from govdoc.signatures import verify_pages, views
 
 app_name = "signatures"
 urlpatterns = [
@@ -12,10 +12,12 @@ urlpatterns = [
         name="credential_add_pkcs11",
     ),
     path("<int:pk>/ngung/", views.credential_deactivate, name="credential_deactivate"),
+    path("<int:pk>/anh/", views.credential_set_image, name="credential_set_image"),
     path("kho-tin-cay/", views.trust_anchors, name="trust_anchors"),
     path(
         "kho-tin-cay/<int:pk>/ngung/",
         views.trust_anchor_deactivate,
         name="trust_anchor_deactivate",
     ),
+    path("kiem-tra/", verify_pages.verify, name="verify"),
 ]

@@ -301,3 +301,39 @@ def trust_anchor_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Đã ngừng tin cậy chứng thư số gốc “{anchor.subject}”.")
     return redirect("signatures:trust_anchors")
+
+
+# --- signature image / seal image ------------------------------------------------------------
+
+
+class CredentialImageForm(StyledFormMixin, forms.Form):
+    image = forms.FileField(
+        label="Ảnh chữ ký hoặc con dấu (PNG nền trong suốt, tối đa 2 MB)",
+        error_messages=FILE_ERRORS,
+    )
+
+
+@login_required
+@require_POST
+def credential_set_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the signature image (a person's) or the seal image (an agency's)."""
+    credential = credential_for_admin(request.user, pk)
+    if credential is None:
+        raise Http404()
+    form = CredentialImageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Vui lòng chọn tệp ảnh PNG.")
+        return redirect(_list_url(credential.agency_id))
+    try:
+        services.credential_set_image(
+            actor=request.user,
+            credential=credential,
+            png=_read_upload(form.cleaned_data["image"], services.MAX_IMAGE_SIZE),
+        )
+    except NotFound:
+        raise Http404() from None
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã cập nhật ảnh chữ ký, con dấu của “{credential}”.")
+    return redirect(_list_url(credential.agency_id))

@@ -44,7 +44,10 @@ PHONE = {"width": 375, "height": 812}
 Login = Callable[..., None]
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's synchronous API keeps an event loop running in
+# the main thread while it is open, and pytest-django runs the tests without a database
+# last — pyHanko's synchronous calls (asyncio.run) would then fail in them.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need Chromium at {CHROMIUM}")
