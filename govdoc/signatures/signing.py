@@ -20,11 +20,13 @@ from __future__ import annotations
 import enum
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from asn1crypto import crl as asn1_crl
+from asn1crypto import x509
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -37,9 +39,10 @@ from govdoc.organizations.roles import Role
 from govdoc.signatures import agency_signing
 from govdoc.signatures.credentials import decrypt_secret
 from govdoc.signatures.models import CredentialKind, SigningCredential
-from govdoc.signatures.pades import Appearance, Box, PdfSigningError, sign_pdf
+from govdoc.signatures.pades import Appearance, Box, PdfSigningError, Revocation, sign_pdf
 from govdoc.signatures.pkcs11_provider import Pkcs11Signer
 from govdoc.signatures.pkcs12_provider import Pkcs12Signer
+from govdoc.signatures.selectors import active_trust_anchors
 from govdoc.signatures.signer import Signer, SignerError
 
 ACTION_SIGNED = "signature.sign"
@@ -78,6 +81,16 @@ class SignedResult:
     """"B-T" when timestamped, else "B-B"."""
 
 
+def _revocation(crls: Sequence[asn1_crl.CertificateList]) -> Revocation | None:
+    """The trust store's roots and the given CRLs, when revocation data is at hand."""
+    if not crls:
+        return None
+    roots = [
+        x509.Certificate.load(bytes(anchor.certificate_der)) for anchor in active_trust_anchors()
+    ]
+    return Revocation(roots=roots, crls=list(crls))
+
+
 def sign_as_person(
     *,
     pdf: bytes,
@@ -88,8 +101,12 @@ def sign_as_person(
     placeholder: str | None = None,
     reason: str = "",
     timestamp_url: str | Literal[_FromSettings.TOKEN] | None = FROM_SETTINGS,
+    crls: Sequence[asn1_crl.CertificateList] = (),
 ) -> SignedResult:
     """`pdf` signed by `actor` with their own active credential.
+
+    With `crls` (revocation lists of the signer's chain), the chain and the lists are
+    embedded: PAdES B-LT when timestamped (B-T without, B-B without a timestamp service).
 
     The visible signature goes in `appearance_box`, or on the `placeholder` text (default
     "[CHU_KY]"); it shows the credential's signature image, else a text stamp with the
@@ -119,8 +136,10 @@ def sign_as_person(
                 location="",
                 appearance=appearance,
                 timestamp_url=url,
+                revocation=_revocation(crls),
             )
-            result = _result(signed, credential, field_name, level="B-T" if url else "B-B")
+            level = ("B-LT" if crls else "B-T") if url else "B-B"
+            result = _result(signed, credential, field_name, level=level)
     except Exception as error:
         _journal_failure(actor, credential, journal, error, agency_id=_agency_id(actor))
         refusal = _refusal(error)

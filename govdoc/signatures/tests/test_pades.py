@@ -11,6 +11,7 @@ from govdoc.signatures.pades import (
     Appearance,
     Box,
     PdfSigningError,
+    Revocation,
     find_text_box,
     sign_pdf,
 )
@@ -226,3 +227,28 @@ def test_encrypted_pdf_is_refused(pki: TestPki) -> None:
             location="",
             appearance=None,
         )
+
+
+def test_with_revocation_data_the_chain_and_crl_are_embedded_b_lt(
+    pki: TestPki, tsa_url: str
+) -> None:
+    # given the trust roots and the intermediate's CRL known when signing, and a TSA
+    revocation = Revocation(roots=[pki.root.asn1], crls=[pki.asn1_crl])
+    # when the person signs
+    signed = sign_pdf(
+        pdf=make_pdf(),
+        signer=person(pki),
+        field_name="NguoiKy",
+        reason="",
+        location="",
+        appearance=None,
+        timestamp_url=tsa_url,
+        revocation=revocation,
+    )
+    # then the document carries a document security store with the CRL (B-LT) and still
+    # validates, timestamped
+    reader = PdfFileReader(io.BytesIO(signed))
+    dss = reader.root["/DSS"]
+    assert "/CRLs" in dss and len(dss["/CRLs"]) >= 1
+    (report,) = verify_pdf(signed, roots=[pki.root.asn1]).signatures
+    assert report.valid and report.timestamped

@@ -350,3 +350,27 @@ def test_the_administrator_uploads_the_image_on_the_credentials_screen(
     assert (
         outsider.post(url, {"image": SimpleUploadedFile("k.png", signature_png)}).status_code == 404
     )
+
+
+def test_with_the_crls_known_the_signature_is_b_lt(
+    personas: dict[str, User],
+    pki: TestPki,
+    person_credential: SigningCredential,
+    tsa_url: str,
+) -> None:
+    # given the root in the trust store and the intermediate's CRL at hand
+    services.trust_anchor_add(actor=personas["admin"], data=pki.root.cert_pem)
+    # when the leader signs, timestamped, with the CRL
+    result = signing.sign_as_person(
+        pdf=make_pdf(),
+        actor=personas["leader"],
+        password=pki.password,
+        appearance_box=PERSON_BOX,
+        timestamp_url=tsa_url,
+        crls=[pki.asn1_crl],
+    )
+    # then it is B-LT: the chain's revocation data is in the document, and it verifies
+    assert result.level == "B-LT"
+    dss = PdfFileReader(io.BytesIO(result.pdf)).root["/DSS"]
+    assert "/CRLs" in dss
+    assert verify_pdf(result.pdf, roots=[pki.root.asn1]).all_valid
