@@ -42,6 +42,7 @@ def sign_as_agency(
     attachment: bool,
     agency_name: str = "",
     signed_at: dt.datetime | None = None,
+    timestamp_url: str | None = None,
 ) -> bytes:
     """`pdf` with the agency's signature appended.
 
@@ -74,6 +75,7 @@ def sign_as_agency(
         reason=reason,
         location="",
         appearance=appearance,
+        timestamp_url=timestamp_url,
     )
 
 

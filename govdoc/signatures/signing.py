@@ -184,8 +184,10 @@ def sign_as_agency(
                 number_symbol=number_symbol,
                 attachment=attachment,
                 agency_name=str(agency.name),
+                timestamp_url=settings.GOVDOC_TSA_URL or None,
             )
-            result = _result(signed, credential, _last_field_name(signed), level="B-B")
+            level = "B-T" if settings.GOVDOC_TSA_URL else "B-B"
+            result = _result(signed, credential, _last_field_name(signed), level=level)
     except Exception as error:
         _journal_failure(actor, credential, journal, error, agency_id=agency.pk)
         refusal = _refusal(error)
