@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govdoc.signatures import verify_pages, views
+from govdoc.signatures import sign_pages, verify_pages, views
 
 app_name = "signatures"
 urlpatterns = [
@@ -20,4 +20,5 @@ urlpatterns = [
         name="trust_anchor_deactivate",
     ),
     path("kiem-tra/", verify_pages.verify, name="verify"),
+    path("ky/", sign_pages.sign, name="sign"),
 ]

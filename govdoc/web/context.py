@@ -10,6 +10,7 @@ from govdoc.assignments.views.queue_pages import queue_badge
 from govdoc.notifications.context import UnreadBadge
 from govdoc.organizations.access import is_any_admin, roles_in
 from govdoc.organizations.roles import Role
+from govdoc.signatures.sign_pages import has_personal_credential
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -28,4 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_unread": UnreadBadge(user),
         # The "Xử lý" link's counter: None without an agency; counted once, when shown.
         "nav_queue": queue_badge(request),
+        # Whether the "Ký số" link shows: clerks always; others with an active personal
+        # credential (one EXISTS query, only on pages that render the link).
+        "nav_can_sign": lambda: Role.CLERK in roles or has_personal_credential(user),
     }
