@@ -31,7 +31,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from govdoc.organizations.models import Agency, User
 from govdoc.signatures.models import SigningCredential, TrustAnchor
-from govdoc.signatures.services import credential_register_pkcs12, trust_anchor_add
+from govdoc.signatures.services import (
+    credential_register_pkcs12,
+    credential_set_image,
+    trust_anchor_add,
+)
 
 DEMO_P12_PASSWORD = "govdoc-demo"
 LEADER_USERNAME = "lanhdao"
@@ -90,8 +94,12 @@ def demo_signing(*, admin: User, ministry: Agency, people: dict[str, User]) -> D
     directory.mkdir(parents=True, exist_ok=True)
     signature_path = directory / f"chu-ky-{LEADER_USERNAME}.png"
     seal_path = directory / f"con-dau-{ministry.organ_id}.png"
-    signature_path.write_bytes(signature_png())
-    seal_path.write_bytes(seal_png(ministry.abbreviation or ministry.name))
+    leader_png, seal = signature_png(), seal_png(ministry.abbreviation or ministry.name)
+    signature_path.write_bytes(leader_png)
+    seal_path.write_bytes(seal)
+    # The images go with the credentials too: signing shows them without an upload.
+    credential_set_image(actor=admin, credential=leader_credential, png=leader_png)
+    credential_set_image(actor=admin, credential=agency_credential, png=seal)
     (directory / f"{LEADER_USERNAME}.p12").write_bytes(leader_p12)
     (directory / f"{ministry.organ_id}.p12").write_bytes(agency_p12)
     return DemoSigning(anchor, leader_credential, agency_credential, signature_path, seal_path)

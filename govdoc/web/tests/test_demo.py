@@ -236,6 +236,8 @@ def test_demo_registers_the_signing_credentials_and_trusts_its_root(settings: An
     # and the leader and the ministry each have an active PKCS#12 credential
     leader = SigningCredential.objects.get(owner_person__username="lanhdao", is_active=True)
     seal = SigningCredential.objects.get(owner_agency=ministry, is_active=True)
+    # with their images: the leader's signature and the ministry's seal, as PNG
+    assert bytes(leader.image or b"")[:8] == bytes(seal.image or b"")[:8] == b"\x89PNG\r\n\x1a\n"
     assert leader.agency == ministry and seal.agency == ministry
     # and their images and files are under the data directory, opening with the demo password
     directory = settings.DATA_DIR / DIRECTORY_NAME
