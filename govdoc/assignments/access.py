@@ -14,8 +14,12 @@ from govdoc.assignments.models import Assignment, ExtensionRequest, OpinionReque
 from govdoc.assignments.workflow import HandlingRole
 from govdoc.core.errors import NotFound
 from govdoc.incoming.access import register_visibility
-from govdoc.organizations.access import acting_for_ids, led_unit_ids, roles_in
-from govdoc.organizations.models import User
+from govdoc.organizations.access import (
+    acting_for_ids,
+    led_unit_ids,
+    led_unit_people_ids,
+    roles_in,
+)
 from govdoc.organizations.roles import Role
 
 AGENCY_WIDE_ROLES = frozenset({Role.CLERK, Role.AGENCY_LEADER, Role.ADMIN})
@@ -52,7 +56,7 @@ def overseen(actor: Any, agency_id: int) -> Q | None:
         return None
     # The unit's people as a list of ids, not a join or a subquery: each side of the OR then
     # keeps its index (PostgreSQL ORs two index scans instead of filtering the agency's work).
-    people = list(User.objects.filter(unit_id__in=units).values_list("pk", flat=True))
+    people = led_unit_people_ids(actor, agency_id)
     return Q(agency_id=agency_id) & (
         Q(assignee_unit_id__in=units) | Q(assignee_person_id__in=people)
     )

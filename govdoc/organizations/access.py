@@ -82,6 +82,19 @@ def led_unit_ids(user: Any, agency_id: int) -> list[int]:
     return list(result)
 
 
+def led_unit_people_ids(user: Any, agency_id: int) -> list[int]:
+    """The people of the units the person leads (their work is the unit's work)."""
+
+    def compute() -> list[int]:
+        units = led_unit_ids(user, agency_id)
+        if not units:
+            return []
+        return list(User.objects.filter(unit_id__in=units).values_list("pk", flat=True))
+
+    result: list[int] = _per_request(user, "led_unit_people", agency_id, compute)
+    return list(result)
+
+
 def acting_for_ids(user: Any, agency_id: int) -> list[int]:
     """The person and those whose authority they hold today by delegation (their own id
     first): whose queues they see and for whom they may act."""
