@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "govdoc.documents",
     "govdoc.incoming",
     "govdoc.assignments",
+    "govdoc.outgoing",
     "govdoc.reports",
     "govdoc.api",
     "govdoc.web",
@@ -275,6 +276,9 @@ GOVDOC_REMINDER_OVERDUE_EVERY = int(env("REMINDER_OVERDUE_EVERY", "5"))
 GOVDOC_SIGNING_KEY = env("SIGNING_KEY", "")
 # RFC 3161 timestamp service for signatures (PAdES B-T); empty: B-B, no timestamp.
 GOVDOC_TSA_URL = env("TSA_URL", "")
+# Fetch OCSP/CRL named in signers' certificates when signing and verifying (PAdES B-LT);
+# off by default: many government networks reach no outside responder.
+GOVDOC_REVOCATION_FETCH = env_bool("REVOCATION_FETCH", False)
 
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"

@@ -2,7 +2,8 @@
 # Installs the Debian packages govdoc needs, when running as root and they are missing.
 # Usage: scripts/debian-packages.sh run|test
 set -euo pipefail
-packages=(fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+packages=(fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+  libreoffice-writer-nogui)
 if [ "${1:-run}" = "test" ]; then
   # SoftHSM2: a real PKCS#11 token for the signature tests.
   packages+=(chromium softhsm2)

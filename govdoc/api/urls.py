@@ -13,6 +13,7 @@ from govdoc.api.errors import install_handlers
 from govdoc.api.routers.directory import router as directory_router
 from govdoc.api.routers.handling import router as handling_router
 from govdoc.api.routers.incoming import router as incoming_router
+from govdoc.api.routers.received import router as received_router
 from govdoc.api.routers.signatures import router as signatures_router
 
 DESCRIPTION = """
@@ -73,6 +74,7 @@ api = GovdocAPI(
 )
 install_handlers(api)
 api.add_router("/incoming", incoming_router)
+api.add_router("/received", received_router)
 api.add_router("", directory_router)
 api.add_router("", handling_router)
 api.add_router("", signatures_router)

@@ -16,8 +16,10 @@ from govdoc.documents.models import (
     Document,
     DocumentFile,
     DocumentType,
+    FileRole,
     MetadataVersion,
     Priority,
+    StoredFile,
 )
 from govdoc.documents.storage import Upload, check_upload, store_bytes
 from govdoc.organizations.access import has_role
@@ -145,6 +147,34 @@ def files_attach(
             )
         )
     return created
+
+
+def files_link(
+    *,
+    document: Document,
+    items: list[tuple[StoredFile, str, str]],
+    actor: Any,
+    is_new: bool = False,
+) -> list[DocumentFile]:
+    """Link files already stored (StoredFile rows, e.g. the ones another agency sent on the
+    same installation) to the document as (stored, role, name), in order, without reading
+    or copying their bytes: stored files are content-addressed and never change."""
+    roles = [role for _, role, _ in items]
+    if any(role not in FileRole.values for role in roles) or roles.count(FileRole.MAIN) > 1:
+        raise ValidationFailed("Tệp không hợp lệ: vai trò của tệp không đúng.")
+    start = 0 if is_new else document.files.count()
+    ordered = sorted(items, key=lambda item: item[1] != FileRole.MAIN)  # main file first
+    return [
+        DocumentFile.objects.create(
+            document=document,
+            stored=stored,
+            role=role,
+            name=(name or "tep")[:255],
+            position=start + offset,
+            added_by=actor,
+        )
+        for offset, (stored, role, name) in enumerate(ordered)
+    ]
 
 
 # Column widths of DocumentType.name and .abbreviation.

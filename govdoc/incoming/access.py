@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from govdoc.core.errors import NotFound
-from govdoc.incoming.models import IncomingDocument
+from govdoc.core.errors import Conflict, NotFound
+from govdoc.incoming.models import IncomingDocument, ReceivedDocument
+from govdoc.incoming.workflow import Status
 from govdoc.organizations.access import acting_for_ids, led_unit_ids, roles_in
 from govdoc.organizations.roles import Role
 
@@ -72,4 +73,57 @@ def incoming_for(actor: Any, pk: int, *, action: str = "view") -> IncomingDocume
             "receiving_person",
         ).get(pk=pk)
     except IncomingDocument.DoesNotExist:
+        raise NotFound() from None
+
+
+FILES_WITHDRAWN_MESSAGE = (
+    "Văn bản đã bị nơi gửi thu hồi: tệp của văn bản không còn được xem hay tải về. "
+    "Thông tin đăng ký và quá trình xử lý vẫn được lưu."
+)
+
+
+class FilesWithdrawn(Conflict):
+    """The files of a revoked document are asked for: they are gone for everyone."""
+
+    status = 410
+    code = "withdrawn"
+
+
+def files_available(incoming: IncomingDocument) -> bool:
+    """Whether anyone may still open the document's files (not after the sender revoked it:
+    NĐ 30 Phụ lục VI F8.b)."""
+    return incoming.status != Status.WITHDRAWN
+
+
+def require_files_available(incoming: IncomingDocument) -> None:
+    """For every place that hands out an incoming document's file (page, API, checks)."""
+    if not files_available(incoming):
+        raise FilesWithdrawn(FILES_WITHDRAWN_MESSAGE)
+
+
+# -- electronic documents received from other agencies, waiting for the clerk ----------------
+
+
+def can_receive(actor: Any, agency_id: int | None) -> bool:
+    """Who takes in the electronic documents sent to the agency: its clerks."""
+    return Role.CLERK in roles_in(actor, agency_id)
+
+
+def visible_received(actor: Any, agency_id: int | None) -> QuerySet[ReceivedDocument]:
+    if agency_id is None or not getattr(actor, "is_authenticated", False):
+        return ReceivedDocument.objects.none()
+    if not can_receive(actor, agency_id):
+        return ReceivedDocument.objects.none()
+    return ReceivedDocument.objects.filter(agency_id=agency_id)
+
+
+def received_for(actor: Any, pk: int) -> ReceivedDocument:
+    """One received document of the actor's agency, for its clerk; otherwise NotFound (the
+    same answer for "does not exist" and "not allowed")."""
+    queryset = visible_received(actor, getattr(actor, "agency_id", None))
+    try:
+        return queryset.select_related(
+            "agency", "sender_agency", "document_type", "incoming", "decided_by"
+        ).get(pk=pk)
+    except ReceivedDocument.DoesNotExist:
         raise NotFound() from None

@@ -174,6 +174,20 @@ class RegisterForm(IncomingForm):
     attachments = MultipleFileField(label="Phụ lục, tệp đính kèm", required=False)
 
 
+class ReceivedRegisterForm(IncomingForm):
+    """The registration form of an electronic document received from another agency: the
+    same fields, prefilled from the document as sent; no file inputs (the files are the
+    ones received), medium electronic and the sender's document identifier kept."""
+
+    def __init__(self, *args: Any, agency: Agency, identifier_locked: bool, **kwargs: Any) -> None:
+        super().__init__(*args, agency=agency, **kwargs)
+        fields: Any = self.fields
+        fields["medium"].disabled = True
+        fields["medium"].initial = Medium.ELECTRONIC
+        if identifier_locked:
+            fields["document_identifier"].disabled = True
+
+
 class EditForm(IncomingForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Lý do sửa", required=False, max_length=500)

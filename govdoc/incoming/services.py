@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -18,17 +19,20 @@ from govdoc.core.errors import (
     ValidationFailed,
 )
 from govdoc.core.tasks_queue import enqueue_on_commit
-from govdoc.documents.models import Direction, Document
+from govdoc.documents.models import Direction, Document, FileRole, StoredFile
 from govdoc.documents.pdf_info import pdf_page_count
 from govdoc.documents.services import (
     document_apply_changes,
     files_attach,
     files_check,
+    files_link,
     index_text,
 )
+from govdoc.documents.storage import open_stored
+from govdoc.incoming import receipt_events
 from govdoc.incoming.duplicates import find_duplicate
 from govdoc.incoming.inputs import IncomingInput
-from govdoc.incoming.models import IncomingDocument, IncomingHistory
+from govdoc.incoming.models import IncomingDocument, IncomingHistory, ReceivedDocument
 from govdoc.incoming.notices import notice_incoming
 from govdoc.incoming.selectors import PRESENTABLE_ROLES
 from govdoc.incoming.tasks import verify_incoming_signatures
@@ -41,6 +45,11 @@ from govdoc.registers.models import BookKind
 from govdoc.registers.services import book_for, entry_annul, entry_set_target, number_allocate
 
 REGISTRAR_ROLES = (Role.CLERK,)
+
+# A file already stored, linked as it is: (stored file, role MAIN/ATTACHMENT, file name).
+StoredItem = tuple[StoredFile, str, str]
+
+WITHDRAWN_MESSAGE = "Văn bản đã bị nơi gửi thu hồi, không xử lý tiếp được."
 
 
 def _require_clerk(actor: Any, agency: Agency) -> None:
@@ -58,6 +67,7 @@ def _history(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> None:
+    """`actor` is None for a step the system takes on the sender's word."""
     IncomingHistory.objects.create(
         incoming=incoming,
         at=timezone.now(),
@@ -70,7 +80,9 @@ def _history(
     )
 
 
-def _check_all(data: IncomingInput, *, agency: Agency) -> CheckedIncoming:
+def _check_all(
+    data: IncomingInput, *, agency: Agency, stored_files: Sequence[StoredItem] | None = None
+) -> CheckedIncoming:
     """Check metadata and files together, so every mistake is reported in one answer."""
     fields: dict[str, str] = {}
     message = ""
@@ -81,7 +93,13 @@ def _check_all(data: IncomingInput, *, agency: Agency) -> CheckedIncoming:
         fields.update(error.fields)
         message = error.message
     try:
-        files_check(main=data.main_file, attachments=list(data.attachments), required_main=True)
+        if stored_files is None:
+            files_check(main=data.main_file, attachments=list(data.attachments), required_main=True)
+        elif [role for _, role, _ in stored_files].count(FileRole.MAIN) != 1:
+            raise ValidationFailed(
+                "Phải có đúng một tệp văn bản chính.",
+                fields={"main_file": "Văn bản phải có đúng một tệp văn bản chính."},
+            )
     except ValidationFailed as error:
         fields.update({k: v for k, v in error.fields.items() if k not in fields})
         message = message or error.message
@@ -110,19 +128,26 @@ def incoming_register(
     data: IncomingInput,
     actor: Any,
     arrived_at: dt.datetime | None = None,
+    stored_files: Sequence[StoredItem] | None = None,
 ) -> IncomingDocument:
     """Register an incoming document: check everything, then in one transaction take the
     arrival number, write the metadata, files, history and audit event.
 
     `arrived_at` is for loading past registers in arrival order (demo data, migration from a
     previous system); people registering through the UI or API always get "now".
+    `stored_files`: files already stored (an electronic document another agency sent),
+    linked as they are instead of `data.main_file` and `data.attachments`.
     """
     _require_clerk(actor, agency)
-    checked = _check_all(data, agency=agency)
+    checked = _check_all(data, agency=agency, stored_files=stored_files)
     reason = " ".join(data.duplicate_reason.split())
     page_count = data.page_count
     if page_count is None and data.main_file is not None and data.main_file.data[:5] == b"%PDF-":
         page_count = pdf_page_count(data.main_file.data)
+    if page_count is None and stored_files is not None:
+        main = next(stored for stored, role, _ in stored_files if role == FileRole.MAIN)
+        if main.kind == "pdf":
+            page_count = pdf_page_count(open_stored(main))
     now = arrived_at or timezone.now()
     year = timezone.localdate(now).year
     book = book_for(agency=agency, year=year, kind=BookKind.INCOMING)
@@ -155,13 +180,16 @@ def incoming_register(
         )
         index_text(document)
         document.save()
-        files_attach(
-            document=document,
-            main=data.main_file,
-            attachments=list(data.attachments),
-            actor=actor,
-            is_new=True,
-        )
+        if stored_files is not None:
+            files_link(document=document, items=list(stored_files), actor=actor, is_new=True)
+        else:
+            files_attach(
+                document=document,
+                main=data.main_file,
+                attachments=list(data.attachments),
+                actor=actor,
+                is_new=True,
+            )
         incoming_id = reserve_id(IncomingDocument)
         # The number comes last: from here to the commit every other registration into the
         # book waits, so only the rows that need the number are written after it.
@@ -229,6 +257,8 @@ def incoming_update(
     """Edit registered metadata: versioned (old and new values), refused if someone else
     changed the document since `expected_version` was read."""
     _require_clerk(actor, incoming.agency)
+    if incoming.status == Status.WITHDRAWN:
+        raise Conflict("Văn bản đã bị nơi gửi thu hồi, không sửa được thông tin.")
     if incoming.status not in EDITABLE_STATUSES:
         raise Conflict("Văn bản đã hủy đăng ký, không sửa được thông tin.")
     checked = check_incoming(data, agency=incoming.agency)
@@ -292,6 +322,8 @@ def incoming_annul(*, incoming: IncomingDocument, reason: str, actor: Any) -> In
         raise ValidationFailed(
             "Phải ghi lý do hủy đăng ký.", fields={"reason": "Vui lòng nhập lý do hủy."}
         )
+    if incoming.status == Status.WITHDRAWN:
+        raise InvalidTransition(WITHDRAWN_MESSAGE)
     target = next_status(incoming.status, "annul")
     if target is None:
         raise InvalidTransition("Văn bản này không thể hủy đăng ký ở trạng thái hiện tại.")
@@ -326,6 +358,8 @@ def _transition(
     incoming: IncomingDocument, action: str, *, message: str, **changes: Any
 ) -> tuple[str, str]:
     """Compare-and-set the status by the transition table; returns (old, new)."""
+    if incoming.status == Status.WITHDRAWN:
+        raise InvalidTransition(WITHDRAWN_MESSAGE)
     target = next_status(incoming.status, action)
     if target is None:
         raise InvalidTransition(message)
@@ -425,13 +459,39 @@ def incoming_refuse(*, incoming: IncomingDocument, reason: str, actor: Any) -> I
             agency_id=incoming.agency_id,
             data={"reason": reason},
         )
+        # Sent to us electronically: the sender is told it came back.
+        received = _received_of(incoming)
+        if received is not None:
+            receipt_events.receipt_event_emit(
+                received=received, event=receipt_events.REFUSED, reason=reason, actor=actor
+            )
     return incoming
 
 
-def incoming_set_handling_status(*, incoming: IncomingDocument, action: str) -> str | None:
+# The handling statuses the sender of an electronic document is told about.
+_HANDLING_EVENTS = {
+    Status.ASSIGNED: receipt_events.ASSIGNED,
+    Status.IN_PROGRESS: receipt_events.IN_PROGRESS,
+    Status.COMPLETED: receipt_events.COMPLETED,
+}
+
+
+def _received_of(incoming: IncomingDocument) -> ReceivedDocument | None:
+    """The electronic document this one was registered from, if any."""
+    return ReceivedDocument.objects.filter(incoming_id=incoming.pk).first()
+
+
+def incoming_set_handling_status(
+    *, incoming: IncomingDocument, action: str, actor: Any = None
+) -> str | None:
     """Move the document's status for a handling step taken by the assignments app, which
     writes that step's history row and audit event. Returns the new status, or None when
-    the step does not change it (e.g. progress on a document already in progress)."""
+    the step does not change it (e.g. progress on a document already in progress).
+
+    A document another agency sent electronically tells its sender of each real change to
+    assigned, in progress or completed (receipt_events), after commit."""
+    if incoming.status == Status.WITHDRAWN:
+        raise InvalidTransition(WITHDRAWN_MESSAGE)
     target = next_status(incoming.status, action)
     if target is None:
         if action == "start" and incoming.status != Status.ASSIGNED:
@@ -445,7 +505,57 @@ def incoming_set_handling_status(*, incoming: IncomingDocument, action: str) -> 
     if action == "return":
         changes["presented_at"] = timezone.now()
     _transition(incoming, action, message="", **changes)
+    event = _HANDLING_EVENTS.get(Status(target))
+    if event is not None:
+        received = _received_of(incoming)
+        if received is not None:
+            receipt_events.receipt_event_emit(received=received, event=event, actor=actor)
     return target
+
+
+def incoming_withdraw(
+    *, incoming: IncomingDocument, reason: str, actor: Any = None, actor_name: str = ""
+) -> IncomingDocument:
+    """The sender revoked the document: it becomes WITHDRAWN (the record and its history
+    stay; its files are no longer shown to anyone). Called inside the revocation's
+    transaction by received_services.received_withdraw; `actor` is None when the
+    revocation came through the interconnection axis (`actor_name` then says who)."""
+    reason = " ".join(reason.split())[:1000]
+    if not reason:
+        raise ValidationFailed(
+            "Phải ghi lý do thu hồi.", fields={"reason": "Vui lòng nhập lý do thu hồi."}
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        previous, target = _transition(
+            incoming,
+            "withdraw",
+            message=(
+                f"Văn bản đến số {incoming.display_arrival_number}/{incoming.arrival_year} "
+                f"đang ở trạng thái “{Status(incoming.status).label}”, "
+                "không áp dụng được việc thu hồi."
+            ),
+            withdrawal_reason=reason,
+            withdrawn_at=now,
+        )
+        who = actor_name or (_name(actor) if actor is not None else "")
+        _history(
+            incoming,
+            actor=actor,
+            action="withdraw",
+            from_status=previous,
+            to_status=target,
+            note=reason,
+            data={"actor_name": who} if who else {},
+        )
+        audit_record(
+            actor=actor,
+            action="incoming.withdraw",
+            target=incoming,
+            agency_id=incoming.agency_id,
+            data={"reason": reason, "actor_name": who},
+        )
+    return incoming
 
 
 def _name(person: Any) -> str:

@@ -19,7 +19,12 @@ from django.views.decorators.http import require_POST
 from govdoc.core.errors import NotFound
 from govdoc.documents.models import DocumentFile
 from govdoc.documents.storage import open_stored
-from govdoc.incoming.access import can_register, incoming_for
+from govdoc.incoming.access import (
+    FILES_WITHDRAWN_MESSAGE,
+    can_register,
+    files_available,
+    incoming_for,
+)
 from govdoc.incoming.models import IncomingDocument
 from govdoc.signatures.models import PdfVerification, VerificationOutcome
 from govdoc.signatures.verification import latest_verifications, pdf_verify_and_record
@@ -54,7 +59,10 @@ def _pdf_files(incoming: IncomingDocument) -> list[DocumentFile]:
 
 def incoming_signatures_check(*, incoming: IncomingDocument, actor: Any) -> list[PdfVerification]:
     """Verify every PDF file of the document and record each result (one row and one journal
-    event per file). Files of other kinds are not verified."""
+    event per file). Files of other kinds are not verified, nor the files of a document
+    its sender revoked (nobody opens them any more)."""
+    if not files_available(incoming):
+        return []
     return [
         pdf_verify_and_record(
             data=open_stored(item.stored),
@@ -178,7 +186,10 @@ def signatures_json(item: DocumentFile, latest: dict[str, PdfVerification]) -> l
 
 
 def signatures_panel(request: HttpRequest, incoming: IncomingDocument) -> dict[str, Any] | None:
-    """The "Chữ ký số" section of the document page; nothing when it has no PDF file."""
+    """The "Chữ ký số" section of the document page; nothing when it has no PDF file or
+    its files are withdrawn."""
+    if not files_available(incoming):
+        return None
     rows = file_signatures(_pdf_files(incoming))
     if not rows:
         return None
@@ -199,6 +210,9 @@ def reverify_view(request: HttpRequest, pk: int) -> HttpResponse:
         incoming = incoming_for(request.user, pk, action="update")
     except NotFound:
         raise Http404() from None
+    if not files_available(incoming):
+        messages.error(request, FILES_WITHDRAWN_MESSAGE)
+        return redirect("incoming:detail", pk=pk)
     results = incoming_signatures_check(incoming=incoming, actor=request.user)
     failed = sum(1 for r in results if r.outcome == VerificationOutcome.INVALID)
     if failed:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govdoc.incoming import signature_checks, views
+from govdoc.incoming import received_views, signature_checks, views
 
 app_name = "incoming"
 urlpatterns = [
@@ -13,4 +13,18 @@ urlpatterns = [
     path("<int:pk>/tra-lai/", views.refuse_view, name="refuse"),
     path("<int:pk>/tep/<int:file_pk>/", views.file_view, name="file"),
     path("<int:pk>/kiem-tra-chu-ky/", signature_checks.reverify_view, name="reverify"),
+    # Electronic documents other agencies sent, waiting for the clerk.
+    path("dien-tu/", received_views.received_list_view, name="received_list"),
+    path("dien-tu/<int:pk>/", received_views.received_detail_view, name="received_detail"),
+    path(
+        "dien-tu/<int:pk>/vao-so/",
+        received_views.received_register_view,
+        name="received_register",
+    ),
+    path("dien-tu/<int:pk>/tra-lai/", received_views.received_refuse_view, name="received_refuse"),
+    path(
+        "dien-tu/<int:pk>/tep/<int:file_pk>/",
+        received_views.received_file_view,
+        name="received_file",
+    ),
 ]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -17,8 +21,22 @@ from govdoc.core.capped_pagination import capped_page
 from govdoc.core.errors import DomainError, DuplicateSuspected, NotFound
 from govdoc.documents.models import DocumentFile
 from govdoc.documents.storage import stream_stored
-from govdoc.incoming.access import can_register, incoming_for
-from govdoc.incoming.forms import AnnulForm, EditForm, FilterForm, RegisterForm, to_upload
+from govdoc.incoming.access import (
+    FILES_WITHDRAWN_MESSAGE,
+    can_register,
+    files_available,
+    incoming_for,
+)
+from govdoc.incoming.forms import (
+    AnnulForm,
+    EditForm,
+    FilterForm,
+    IncomingForm,
+    RegisterForm,
+    to_upload,
+)
+from govdoc.incoming.inputs import IncomingInput
+from govdoc.incoming.models import IncomingDocument, ReceivedDocument
 from govdoc.incoming.panels import detail_panels
 from govdoc.incoming.selectors import IncomingFilters, incoming_list, presentable_leaders
 from govdoc.incoming.services import (
@@ -96,6 +114,28 @@ def incoming_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def submit_registration(
+    request: HttpRequest,
+    form: IncomingForm,
+    register: Callable[[IncomingInput], IncomingDocument],
+) -> tuple[IncomingDocument | None, bool]:
+    """Register from a bound registration form through `register` (given the form's input):
+    the new document, or None with the service's refusal placed on the form; and whether
+    the refusal was a suspected duplicate (the form then asks for a reason)."""
+    if not form.is_valid():
+        return None, False
+    try:
+        incoming = register(form.to_input())
+    except DuplicateSuspected as error:
+        _apply_errors(form, error)
+        return None, True
+    except DomainError as error:
+        _apply_errors(form, error)
+        return None, False
+    messages.success(request, f"Đã vào sổ văn bản đến, số đến {incoming.display_arrival_number}.")
+    return incoming, False
+
+
 @login_required
 def register_view(request: HttpRequest) -> HttpResponse:
     agency = _agency(request)
@@ -104,30 +144,23 @@ def register_view(request: HttpRequest) -> HttpResponse:
     duplicate_warning = False
     if request.method == "POST":
         form = RegisterForm(request.POST, request.FILES, agency=agency)
-        if form.is_valid():
+
+        def register(data: IncomingInput) -> IncomingDocument:
             main = to_upload(form.cleaned_data.get("main_file"))
             attachments = tuple(
                 u for u in (to_upload(f) for f in form.cleaned_data.get("attachments") or []) if u
             )
-            try:
-                incoming = incoming_register(
-                    agency=agency,
-                    data=form.to_input(main=main, attachments=attachments),
-                    actor=request.user,
-                )
-            except DuplicateSuspected as error:
-                duplicate_warning = True
-                _apply_errors(form, error)
-            except DomainError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"Đã vào sổ văn bản đến, số đến {incoming.display_arrival_number}.",
-                )
-                if "save_and_new" in request.POST:
-                    return redirect("incoming:register")
-                return redirect("incoming:detail", pk=incoming.pk)
+            return incoming_register(
+                agency=agency,
+                data=dataclasses.replace(data, main_file=main, attachments=attachments),
+                actor=request.user,
+            )
+
+        incoming, duplicate_warning = submit_registration(request, form, register)
+        if incoming is not None:
+            if "save_and_new" in request.POST:
+                return redirect("incoming:register")
+            return redirect("incoming:detail", pk=incoming.pk)
     else:
         form = RegisterForm(agency=agency)
     return render(
@@ -153,7 +186,9 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     document = incoming.document
     can_edit = can_register(request.user, incoming.agency_id)
     files = list(DocumentFile.objects.filter(document=document).select_related("stored"))
+    available = files_available(incoming)
     main_pdf = next((f for f in files if f.role == "MAIN" and f.stored.kind == "pdf"), None)
+    received = ReceivedDocument.objects.filter(incoming=incoming).first()
     return render(
         request,
         "incoming/detail.html",
@@ -161,7 +196,10 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "incoming": incoming,
             "document": document,
             "files": files,
-            "main_pdf": main_pdf,
+            "files_available": available,
+            "files_withdrawn_message": FILES_WITHDRAWN_MESSAGE,
+            "main_pdf": main_pdf if available else None,
+            "received": received,
             "history": incoming.history.select_related("actor").order_by("at", "id"),
             "versions": versions_for(document, incoming),
             "can_edit": can_edit,
@@ -285,9 +323,19 @@ def refuse_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("incoming:detail", pk=pk)
 
 
+def files_withdrawn_response(request: HttpRequest, *, back_url: str) -> HttpResponse:
+    """The answer to a file of a revoked document: gone, with the reason why (410)."""
+    return render(
+        request,
+        "incoming/file_withdrawn.html",
+        {"message": FILES_WITHDRAWN_MESSAGE, "back_url": back_url},
+        status=410,
+    )
+
+
 @login_required
 @xframe_options_sameorigin  # the document page shows the PDF in a frame of its own
-def file_view(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+def file_view(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBase:
     try:
         incoming = incoming_for(request.user, pk)
     except NotFound:
@@ -295,6 +343,10 @@ def file_view(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     item = get_object_or_404(
         DocumentFile.objects.select_related("stored"), pk=file_pk, document_id=incoming.document_id
     )
+    if not files_available(incoming):
+        return files_withdrawn_response(
+            request, back_url=reverse("incoming:detail", args=[incoming.pk])
+        )
     download = request.GET.get("tai") == "1" or item.stored.kind != "pdf"
     with transaction.atomic():
         audit_record(

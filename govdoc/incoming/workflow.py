@@ -18,6 +18,10 @@ class Status(models.TextChoices):
     COMPLETED = "COMPLETED", "Đã hoàn thành"
     REFUSED = "REFUSED", "Đã trả lại nơi gửi"
     ANNULLED = "ANNULLED", "Đã hủy đăng ký"
+    # The sender revoked the document (an electronic one received from another agency): the
+    # record and its trace stay, its files are no longer shown to anyone (NĐ 30 Phụ lục VI
+    # F8.b-c).
+    WITHDRAWN = "WITHDRAWN", "Đã thu hồi"
 
 
 class Medium(models.TextChoices):
@@ -44,6 +48,11 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     # The lead handler sent it back: it waits for the leader again.
     (Status.ASSIGNED, "return"): Status.PRESENTED,
     (Status.IN_PROGRESS, "return"): Status.PRESENTED,
+    # The sender revoked it (received_services.received_withdraw), from any non-final status.
+    (Status.REGISTERED, "withdraw"): Status.WITHDRAWN,
+    (Status.PRESENTED, "withdraw"): Status.WITHDRAWN,
+    (Status.ASSIGNED, "withdraw"): Status.WITHDRAWN,
+    (Status.IN_PROGRESS, "withdraw"): Status.WITHDRAWN,
 }
 
 # Actions that belong to the clerk's desk (shown on the document page by this app).
@@ -52,6 +61,8 @@ CLERK_ACTIONS = frozenset({"present", "refuse", "annul"})
 EDITABLE_STATUSES = frozenset({Status.REGISTERED, Status.PRESENTED})
 # Statuses in which the document is being handled (someone has work on it).
 HANDLING_STATUSES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
+# Statuses nothing leaves.
+FINAL_STATUSES = frozenset({Status.COMPLETED, Status.REFUSED, Status.ANNULLED, Status.WITHDRAWN})
 
 
 def next_status(current: str, action: str) -> str | None:

@@ -15,10 +15,12 @@ import io
 from typing import Any
 
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.timestamps import TimeStamper
 from pypdf import PdfReader
 
 from govdoc.signatures import layout
 from govdoc.signatures.pades import Appearance, Box, PdfSigningError, sign_pdf
+from govdoc.signatures.revocation import Revocation
 from govdoc.signatures.signer import Signer
 
 AGENCY_FIELD = "ChuKyCoQuan"
@@ -43,12 +45,14 @@ def sign_as_agency(
     agency_name: str = "",
     signed_at: dt.datetime | None = None,
     timestamp_url: str | None = None,
+    timestamper: TimeStamper | None = None,
+    revocation: Revocation | None = None,
 ) -> bytes:
     """`pdf` with the agency's signature appended.
 
     For the main document `signer_box` is the person's signature image box; when None it
     is taken from the person's signature field. `signed_at` (default now) is the time printed
-    on an attachment's stamp."""
+    on an attachment's stamp. `timestamper` and `revocation` go to `sign_pdf`."""
     if attachment:
         when = signed_at or dt.datetime.now(layout.VIETNAM)
         width, height = _first_page_size(pdf)
@@ -76,6 +80,8 @@ def sign_as_agency(
         location="",
         appearance=appearance,
         timestamp_url=timestamp_url,
+        timestamper=timestamper,
+        revocation=revocation,
     )
 
 

@@ -20,17 +20,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from asn1crypto import crl as asn1_crl
-from asn1crypto import x509
 from PIL import Image, ImageDraw, ImageFont
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.stamp import StaticStampStyle
-from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
+from govdoc.signatures.revocation import Revocation
 from govdoc.signatures.signer import Signer
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -105,19 +103,6 @@ def find_text_box(pdf: bytes, text: str, *, width: float = 160, height: float = 
     return None
 
 
-@dataclass(frozen=True)
-class Revocation:
-    """What is known to check the signer's chain when signing: trust roots and CRLs."""
-
-    roots: Sequence[x509.Certificate]
-    crls: Sequence[asn1_crl.CertificateList] = ()
-
-    def context(self) -> ValidationContext:
-        return ValidationContext(
-            trust_roots=list(self.roots), crls=list(self.crls), allow_fetching=False
-        )
-
-
 def sign_pdf(
     *,
     pdf: bytes,
@@ -134,9 +119,10 @@ def sign_pdf(
 ) -> bytes:
     """The PDF with one more signature, appended as an incremental update.
 
-    With `revocation` (the trust roots and the revocation lists known for the signer's
-    chain), the chain and its revocation data are embedded in the document (PAdES B-LT when
-    timestamped): it can be validated later without reaching the CA.
+    With `revocation` (the trust roots and the revocation data known for the signer's chain,
+    e.g. from `revocation.check_signer`), the chain and its revocation data are embedded in
+    the document (PAdES B-LT when timestamped): it can be validated later without reaching
+    the CA.
 
     By default this is an approval signature: later signatures, new signature fields and
     form filling keep it valid. `certify=True` makes it a certification signature allowing

@@ -1,9 +1,11 @@
 """Every write to the trust store and the registry of signing credentials: checked,
 journaled, in one transaction.
 
-The trust store is the installation's: any administrator may add or withdraw a root. A
-credential is managed by the administrators of its agency (the owning agency, or the owning
-person's home agency); for anyone else it does not exist (NotFound).
+The trust store is the installation's: only its administrators (superusers) add or
+withdraw a root; an agency administrator may see the store but is refused (Forbidden), and
+for anyone else it does not exist (NotFound). A credential is managed by the administrators
+of its agency (the owning agency, or the owning person's home agency); for anyone else it
+does not exist (NotFound).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
-from govdoc.core.errors import Conflict, NotFound, ValidationFailed
+from govdoc.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from govdoc.organizations.access import is_any_admin
 from govdoc.organizations.models import Agency, User
 from govdoc.organizations.services.permissions import require_admin
@@ -30,11 +32,18 @@ from govdoc.signatures.models import CredentialKind, SigningCredential, TrustAnc
 LABEL_MAX_LENGTH = 200
 PKCS11_LABEL_MAX_LENGTH = 100
 PKCS11_MODULE_MAX_LENGTH = 500
+ONLY_INSTALLATION_ADMIN = (
+    "Chỉ quản trị hệ thống mới được thêm hoặc ngừng tin cậy chứng thư số gốc: kho tin cậy "
+    "dùng chung cho cả hệ thống."
+)
 
 
-def _require_any_admin(actor: Any) -> None:
+def _require_installation_admin(actor: Any) -> None:
+    """Superusers only; agency administrators see the store, so they are told why."""
     if not is_any_admin(actor):
         raise NotFound()
+    if not getattr(actor, "is_superuser", False):
+        raise Forbidden(ONLY_INSTALLATION_ADMIN)
 
 
 # --- trust store ---------------------------------------------------------------------------
@@ -43,7 +52,7 @@ def _require_any_admin(actor: Any) -> None:
 def trust_anchor_add(*, actor: Any, data: bytes) -> TrustAnchor:
     """Add a root CA certificate (PEM or DER) to the trust store. Refuses a certificate that
     is not a CA, not self-signed, or already in the store."""
-    _require_any_admin(actor)
+    _require_installation_admin(actor)
     info = read_certificate(data)
     if not info.is_ca:
         raise ValidationFailed(
@@ -84,7 +93,7 @@ def trust_anchor_add(*, actor: Any, data: bytes) -> TrustAnchor:
 
 def trust_anchor_deactivate(*, actor: Any, anchor: TrustAnchor) -> TrustAnchor:
     """Stop trusting a root (the row stays, for the record)."""
-    _require_any_admin(actor)
+    _require_installation_admin(actor)
     with transaction.atomic():
         changed = TrustAnchor.objects.filter(pk=anchor.pk, is_active=True).update(is_active=False)
         if not changed:

@@ -3,10 +3,17 @@ clerk with the agency's (NĐ 30 Điều 5), checked, and journaled whatever happ
 
 * `sign_as_person`: the actor's own active credential (a PKCS#12 file kept encrypted, opened
   with the password typed now; or a key on a PKCS#11 token, opened with the PIN typed now),
-  its signature image for the visible signature (else a text stamp), PAdES B-T when a
-  timestamp service is configured (``GOVDOC_TSA_URL``) and B-B otherwise.
+  its signature image for the visible signature (else a text stamp). With `competent_person`
+  (the draft's signer), only that person or someone acting for them by a delegation in force
+  may sign.
 * `sign_as_agency`: only a clerk of the agency, with the agency's active credential and its
   seal image, on a document the competent person has already signed.
+
+Both check the signer's certificate for revocation first when revocation data is at hand
+(CRLs given, or OCSP/CRL fetched when ``GOVDOC_REVOCATION_FETCH`` is on; see `revocation`):
+a revoked certificate signs nothing. The level reached is reported: PAdES B-LT when
+timestamped (``GOVDOC_TSA_URL``) with the revocation data embedded, B-T when timestamped
+without it, B-B without a timestamp service.
 
 Every attempt writes one journal event: ``signature.sign`` (the certificate, the SHA-256 of
 the input — the document version — and of the output) or ``signature.sign_failed`` (why).
@@ -30,18 +37,20 @@ from asn1crypto import x509
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from pyhanko.sign import timestamps
 
 from govdoc.audit.services import audit_record
 from govdoc.core.errors import DomainError, Forbidden, ValidationFailed
-from govdoc.organizations.access import has_role
+from govdoc.organizations.access import acting_for_ids, has_role
 from govdoc.organizations.models import Agency
 from govdoc.organizations.roles import Role
 from govdoc.signatures import agency_signing
 from govdoc.signatures.credentials import decrypt_secret
 from govdoc.signatures.models import CredentialKind, SigningCredential
-from govdoc.signatures.pades import Appearance, Box, PdfSigningError, Revocation, sign_pdf
+from govdoc.signatures.pades import Appearance, Box, PdfSigningError, sign_pdf
 from govdoc.signatures.pkcs11_provider import Pkcs11Signer
 from govdoc.signatures.pkcs12_provider import Pkcs12Signer
+from govdoc.signatures.revocation import Revocation, check_signer
 from govdoc.signatures.selectors import active_trust_anchors
 from govdoc.signatures.signer import Signer, SignerError
 
@@ -58,6 +67,7 @@ REMOTE_NOT_SUPPORTED = (
 NOT_REGISTERED = "Chứng thư số trên thiết bị không khớp với chứng thư số đã đăng ký."
 PIN_REQUIRED = "Vui lòng nhập mã PIN của thiết bị ký số."
 NOT_PDF = "Tệp không phải PDF hợp lệ hoặc đã bị hỏng."
+NOT_COMPETENT = "Bạn không phải người có thẩm quyền ký văn bản này."
 REASON_PERSON = "Ký ban hành văn bản"
 PERSON_FIELD = "ChuKy"
 
@@ -78,17 +88,67 @@ class SignedResult:
     certificate_serial: str
     field_name: str
     level: str
-    """"B-T" when timestamped, else "B-B"."""
+    """"B-LT" when timestamped with the revocation data embedded, "B-T" when timestamped
+    without it, else "B-B"."""
 
 
-def _revocation(crls: Sequence[asn1_crl.CertificateList]) -> Revocation | None:
-    """The trust store's roots and the given CRLs, when revocation data is at hand."""
-    if not crls:
-        return None
-    roots = [
-        x509.Certificate.load(bytes(anchor.certificate_der)) for anchor in active_trust_anchors()
-    ]
-    return Revocation(roots=roots, crls=list(crls))
+@dataclass(frozen=True)
+class _Plan:
+    """How one signature is made, decided once the signer's key is open."""
+
+    timestamper: timestamps.TimeStamper | None
+    embed: Revocation | None
+    """Validation data to embed (the signer's and the TSA's status is known and good)."""
+    level: str
+
+
+def _plan(
+    signer: Signer,
+    *,
+    url: str | None,
+    crls: Sequence[asn1_crl.CertificateList],
+    journal: dict[str, Any],
+) -> _Plan:
+    """Check the signer's certificate for revocation (raises `SignerError` when revoked)
+    and choose the level honestly: B-LT only with the revocation data in hand.
+
+    Journals "revocation": "good" (known, embedded), "unknown" (checked, not known: no
+    trusted root, a responder out of reach), "not_checked" (no CRL given, fetching off) or
+    "revoked" (refused)."""
+    timestamper = timestamps.HTTPTimeStamper(url) if url else None
+    fetch = bool(settings.GOVDOC_REVOCATION_FETCH)
+    embed: Revocation | None = None
+    journal["revocation"] = "not_checked"
+    if crls or fetch:
+        roots = [
+            x509.Certificate.load(bytes(anchor.certificate_der))
+            for anchor in active_trust_anchors()
+        ]
+        known = Revocation(roots=roots, crls=list(crls), allow_fetching=fetch)
+        journal["revocation"] = "revoked"  # unless check_signer returns
+        embed = check_signer(signer=signer, revocation=known, timestamper=timestamper)
+        journal["revocation"] = "good" if embed is not None else "unknown"
+    level = ("B-LT" if embed is not None else "B-T") if url else "B-B"
+    return _Plan(timestamper=timestamper, embed=embed, level=level)
+
+
+def _check_competent(actor: Any, competent_person: Any) -> None:
+    """The actor is the competent person, or holds their authority by a delegation in
+    force today."""
+    if competent_person is None:
+        return
+    actor_pk = getattr(actor, "pk", None)
+    if actor_pk is not None and actor_pk == competent_person.pk:
+        return
+    agency_id = getattr(competent_person, "agency_id", None)
+    if (
+        actor_pk is not None
+        and agency_id is not None
+        and getattr(actor, "is_authenticated", False)
+        and competent_person.pk in acting_for_ids(actor, agency_id)
+    ):
+        return
+    raise Forbidden(NOT_COMPETENT)
 
 
 def sign_as_person(
@@ -102,11 +162,14 @@ def sign_as_person(
     reason: str = "",
     timestamp_url: str | Literal[_FromSettings.TOKEN] | None = FROM_SETTINGS,
     crls: Sequence[asn1_crl.CertificateList] = (),
+    competent_person: Any = None,
 ) -> SignedResult:
     """`pdf` signed by `actor` with their own active credential.
 
-    With `crls` (revocation lists of the signer's chain), the chain and the lists are
-    embedded: PAdES B-LT when timestamped (B-T without, B-B without a timestamp service).
+    With `crls` (revocation lists of the signer's chain), or with fetching on, the signer's
+    certificate is checked for revocation and the chain's revocation data embedded (PAdES
+    B-LT when timestamped). With `competent_person`, anyone but that person or their
+    delegate in force is refused (`NOT_COMPETENT`).
 
     The visible signature goes in `appearance_box`, or on the `placeholder` text (default
     "[CHU_KY]"); it shows the credential's signature image, else a text stamp with the
@@ -114,11 +177,15 @@ def sign_as_person(
     url = (settings.GOVDOC_TSA_URL or None) if timestamp_url is FROM_SETTINGS else timestamp_url
     input_sha256 = _sha256(pdf)
     journal: dict[str, Any] = {"input_sha256": input_sha256, "as_agency": False}
+    if competent_person is not None:
+        journal["competent_person"] = competent_person.pk
     credential: SigningCredential | None = None
     try:
+        _check_competent(actor, competent_person)
         credential = _personal_credential(actor)
         journal |= _credential_data(credential)
         with _open_signer(credential, password=password, pin=pin) as signer:
+            plan = _plan(signer, url=url, crls=crls, journal=journal)
             field_name = _free_field_name(pdf, PERSON_FIELD)
             position = getattr(getattr(actor, "position", None), "name", "") or ""
             appearance = Appearance(
@@ -135,11 +202,10 @@ def sign_as_person(
                 reason=reason or REASON_PERSON,
                 location="",
                 appearance=appearance,
-                timestamp_url=url,
-                revocation=_revocation(crls),
+                timestamper=plan.timestamper,
+                revocation=plan.embed,
             )
-            level = ("B-LT" if crls else "B-T") if url else "B-B"
-            result = _result(signed, credential, field_name, level=level)
+            result = _result(signed, credential, field_name, level=plan.level)
     except Exception as error:
         _journal_failure(actor, credential, journal, error, agency_id=_agency_id(actor))
         refusal = _refusal(error)
@@ -159,9 +225,11 @@ def sign_as_agency(
     pin: str | None = None,
     number_symbol: str,
     attachment: bool = False,
+    crls: Sequence[asn1_crl.CertificateList] = (),
 ) -> SignedResult:
     """`pdf` with the agency's signature added by its clerk (after the competent person's
-    for the main document; with the number and symbol at the top right for an attachment)."""
+    for the main document; with the number and symbol at the top right for an attachment).
+    Revocation is checked and embedded as for `sign_as_person`."""
     input_sha256 = _sha256(pdf)
     journal: dict[str, Any] = {
         "input_sha256": input_sha256,
@@ -176,6 +244,8 @@ def sign_as_agency(
         credential = _agency_credential(agency)
         journal |= _credential_data(credential)
         with _open_signer(credential, password=password, pin=pin) as signer:
+            url = settings.GOVDOC_TSA_URL or None
+            plan = _plan(signer, url=url, crls=crls, journal=journal)
             signed = agency_signing.sign_as_agency(
                 pdf=pdf,
                 signer=signer,
@@ -184,10 +254,10 @@ def sign_as_agency(
                 number_symbol=number_symbol,
                 attachment=attachment,
                 agency_name=str(agency.name),
-                timestamp_url=settings.GOVDOC_TSA_URL or None,
+                timestamper=plan.timestamper,
+                revocation=plan.embed,
             )
-            level = "B-T" if settings.GOVDOC_TSA_URL else "B-B"
-            result = _result(signed, credential, _last_field_name(signed), level=level)
+            result = _result(signed, credential, _last_field_name(signed), level=plan.level)
     except Exception as error:
         _journal_failure(actor, credential, journal, error, agency_id=agency.pk)
         refusal = _refusal(error)

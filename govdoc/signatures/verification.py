@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from asn1crypto import x509
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -68,9 +69,10 @@ def trust_store_fingerprint(anchors: Iterable[TrustAnchor]) -> tuple[int, str]:
 def pdf_verify_and_record(
     *, data: bytes, actor: Any, agency_id: int | None, target_label: str
 ) -> PdfVerification:
-    """Check every signature of the PDF `data` against the active trust anchors, store the
-    report and journal it. A file that cannot be checked (broken, encrypted) is recorded as
-    INVALID with the reason in ``error``."""
+    """Check every signature of the PDF `data` against the active trust anchors (fetching
+    revocation data when ``GOVDOC_REVOCATION_FETCH`` is on), store the report and journal
+    it. A file that cannot be checked (broken, encrypted) is recorded as INVALID with the
+    reason in ``error``."""
     anchors = list(active_trust_anchors())
     roots = [x509.Certificate.load(bytes(a.certificate_der)) for a in anchors]
     count, store_digest = trust_store_fingerprint(anchors)
@@ -78,7 +80,9 @@ def pdf_verify_and_record(
     error = ""
     signatures: list[dict[str, Any]] = []
     try:
-        report = verify_pdf(data, roots=roots)
+        report = verify_pdf(
+            data, roots=roots, allow_fetching=bool(settings.GOVDOC_REVOCATION_FETCH)
+        )
     except PdfVerificationError as failure:
         outcome = VerificationOutcome.INVALID
         error = str(failure)[:500]

@@ -18,6 +18,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from govdoc.signatures.revocation import fetcher_backend
+
 logger = logging.getLogger(__name__)
 
 NOT_PDF = "Tệp không phải PDF hợp lệ hoặc đã bị hỏng."
@@ -86,8 +88,9 @@ def verify_pdf(
 ) -> VerificationReport:
     """Validate every signature of `pdf` against the trust `roots`.
 
-    `crls` are revocation lists known beforehand; `allow_fetching` lets pyHanko download
-    CRLs/OCSP responses named in the certificates (off by default: no network in tests)."""
+    `crls` are revocation lists known beforehand, and the revocation data embedded in the
+    document (PAdES B-LT) is used; `allow_fetching` lets pyHanko download the CRLs/OCSP
+    responses named in the certificates (callers pass ``GOVDOC_REVOCATION_FETCH``)."""
     if not pdf.lstrip()[:5].startswith(b"%PDF-"):
         raise PdfVerificationError(NOT_PDF)
     try:
@@ -105,6 +108,7 @@ def verify_pdf(
             trust_roots=list(roots),
             crls=list(crls),
             allow_fetching=allow_fetching,
+            fetcher_backend=fetcher_backend() if allow_fetching else None,
             revocation_mode="soft-fail",
         )
         try:

@@ -1,6 +1,8 @@
 """Administrator screens: the signing credentials of an agency (list with validity, register
-a PKCS#12 file or a PKCS#11 token key, deactivate) and the trust store (list, upload a root
-certificate in PEM or DER, withdraw). Anyone else gets 404."""
+a PKCS#12 file or a PKCS#11 token key, deactivate) and the trust store (list for every
+administrator; upload a root certificate in PEM or DER, or withdraw one, for the
+installation's administrators only: an agency administrator who tries gets a 403 page).
+Anyone else gets 404."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from govdoc.core.errors import DomainError, NotFound
+from govdoc.core.errors import DomainError, Forbidden, NotFound
 from govdoc.core.forms import StyledFormMixin
 from govdoc.organizations.access import administered_agencies, agency_for_admin, is_any_admin
 from govdoc.organizations.models import Agency, User
@@ -88,6 +90,19 @@ class TrustAnchorForm(StyledFormMixin, forms.Form):
 def _require_any_admin(request: HttpRequest) -> None:
     if not is_any_admin(request.user):
         raise Http404()
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(
+        request,
+        "signatures/forbidden.html",
+        {"message": message, "back_url": reverse("signatures:trust_anchors")},
+        status=403,
+    )
+
+
+def _may_manage_trust_store(request: HttpRequest) -> bool:
+    return bool(getattr(request.user, "is_superuser", False))
 
 
 def _agency_or_404(request: HttpRequest, pk: int) -> Agency:
@@ -257,6 +272,9 @@ def credential_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def trust_anchors(request: HttpRequest) -> HttpResponse:
     _require_any_admin(request)
+    can_manage = _may_manage_trust_store(request)
+    if request.method == "POST" and not can_manage:
+        return _forbidden(request, services.ONLY_INSTALLATION_ADMIN)
     if request.method == "POST":
         form = TrustAnchorForm(request.POST, request.FILES)
         if form.is_valid():
@@ -267,6 +285,8 @@ def trust_anchors(request: HttpRequest) -> HttpResponse:
                 )
             except NotFound:
                 raise Http404() from None
+            except Forbidden as error:
+                return _forbidden(request, error.message)
             except DomainError as error:
                 _apply_errors(form, error)
             else:
@@ -281,6 +301,7 @@ def trust_anchors(request: HttpRequest) -> HttpResponse:
             "form": form,
             "anchors": list(trust_anchors_for_admin(request.user)),
             "now": timezone.now(),
+            "can_manage": can_manage,
         },
     )
 
@@ -289,6 +310,8 @@ def trust_anchors(request: HttpRequest) -> HttpResponse:
 @require_POST
 def trust_anchor_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     _require_any_admin(request)
+    if not _may_manage_trust_store(request):
+        return _forbidden(request, services.ONLY_INSTALLATION_ADMIN)
     anchor = TrustAnchor.objects.filter(pk=pk).first()
     if anchor is None:
         raise Http404()
@@ -296,6 +319,8 @@ def trust_anchor_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         services.trust_anchor_deactivate(actor=request.user, anchor=anchor)
     except NotFound:
         raise Http404() from None
+    except Forbidden as error:
+        return _forbidden(request, error.message)
     except DomainError as error:
         messages.error(request, error.message)
     else:

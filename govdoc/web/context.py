@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from govdoc.assignments.views.queue_pages import queue_badge
+from govdoc.incoming.received_selectors import received_badge
 from govdoc.notifications.context import UnreadBadge
 from govdoc.organizations.access import is_any_admin, roles_in
 from govdoc.organizations.roles import Role
@@ -29,6 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_unread": UnreadBadge(user),
         # The "Xử lý" link's counter: None without an agency; counted once, when shown.
         "nav_queue": queue_badge(request),
+        # Clerks: the electronic documents waiting for them (None for others; counted lazily).
+        "nav_received": received_badge(request) if Role.CLERK in roles else None,
         # Whether the "Ký số" link shows: clerks always; others with an active personal
         # credential (one EXISTS query, only on pages that render the link).
         "nav_can_sign": lambda: Role.CLERK in roles or has_personal_credential(user),

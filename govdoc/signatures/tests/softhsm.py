@@ -26,13 +26,12 @@ from typing import Any
 
 import pkcs11
 from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from pkcs11 import Attribute, KeyType, ObjectClass
 from pkcs11.util.x509 import decode_x509_certificate
 
+from govdoc.signatures import testing_pki
 from govdoc.signatures.testing_pki import TestIdentity
 
 MODULE_CANDIDATES = (
@@ -144,42 +143,12 @@ def issue_certificate(
     not_after: dt.datetime,
 ) -> asn1_x509.Certificate:
     """A signing certificate for `public_key`, issued by `issuer` (which holds its key)."""
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Bộ Tài nguyên và Môi trường"),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer.certificate.subject)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.private_key.public_key()),
-            critical=False,
-        )
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(issuer.private_key, hashes.SHA256())
+    certificate = testing_pki.issue_certificate(
+        public_key,
+        subject=testing_pki.subject_name(common_name, testing_pki.ORGANIZATION),
+        issuer=issuer,
+        not_before=not_before,
+        not_after=not_after,
     )
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 

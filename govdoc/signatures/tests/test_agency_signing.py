@@ -7,7 +7,6 @@ import datetime as dt
 import io
 
 import pytest
-from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from govdoc.conftest import make_pdf
@@ -19,13 +18,6 @@ from govdoc.signatures.testing_pki import TestPki
 from govdoc.signatures.verify import verify_pdf
 
 PERSON_BOX = Box(0, 300, 100, 450, 170)
-
-
-@pytest.fixture(scope="module")
-def seal_png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGBA", (300, 300), (220, 0, 0, 150)).save(buffer, "PNG", dpi=(250, 250))
-    return buffer.getvalue()
 
 
 def signed_by_person(pki: TestPki, signature_png: bytes) -> bytes:

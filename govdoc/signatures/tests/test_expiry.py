@@ -21,14 +21,14 @@ from govdoc.signatures.expiry import (
     send_expiry_notices,
 )
 from govdoc.signatures.models import SigningCredential
-from govdoc.signatures.tests.registry_pki import P12_PASSWORD, make_signer
+from govdoc.signatures.testing_pki import PASSWORD, make_signer
 
 pytestmark = pytest.mark.django_db
 
 
 def _register(actor: User, *, days: int, **owner: Any) -> SigningCredential:
     return services.credential_register_pkcs12(
-        actor=actor, p12_bytes=make_signer(days=days).p12(), password=P12_PASSWORD, **owner
+        actor=actor, p12_bytes=make_signer(days=days).pkcs12, password=PASSWORD, **owner
     )
 
 

@@ -11,11 +11,11 @@ from govdoc.signatures.pades import (
     Appearance,
     Box,
     PdfSigningError,
-    Revocation,
     find_text_box,
     sign_pdf,
 )
 from govdoc.signatures.pkcs12_provider import Pkcs12Signer
+from govdoc.signatures.revocation import Revocation
 from govdoc.signatures.testing_pki import TestPki
 from govdoc.signatures.verify import verify_pdf
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from govdoc.audit.models import AuditEvent
 from govdoc.conftest import make_pdf
-from govdoc.organizations.models import Agency, User
-from govdoc.signatures import services, signing
+from govdoc.organizations.models import User
+from govdoc.signatures import signing
 from govdoc.signatures.models import SigningCredential
 from govdoc.signatures.pkcs12_provider import WRONG_PASSWORD
 from govdoc.signatures.testing_pki import TestPki
@@ -24,41 +24,6 @@ pytestmark = pytest.mark.django_db
 URL = "/chu-ky-so/ky/"
 WRONG = "mat-khau-sai-BI-MAT-42"
 BOX = {"placement": "toa-do", "page": "1", "x1": "300", "y1": "100", "x2": "450", "y2": "170"}
-
-
-@pytest.fixture
-def trusted_root(pki: TestPki, personas: dict[str, User]) -> None:
-    services.trust_anchor_add(actor=personas["admin"], data=pki.root.cert_pem)
-
-
-@pytest.fixture
-def person_credential(
-    personas: dict[str, User], pki: TestPki, signature_png: bytes
-) -> SigningCredential:
-    credential = services.credential_register_pkcs12(
-        actor=personas["admin"],
-        p12_bytes=pki.person.pkcs12,
-        password=pki.password,
-        owner_person=personas["leader"],
-    )
-    return services.credential_set_image(
-        actor=personas["admin"], credential=credential, png=signature_png
-    )
-
-
-@pytest.fixture
-def agency_credential(
-    personas: dict[str, User], ministry: Agency, pki: TestPki, signature_png: bytes
-) -> SigningCredential:
-    credential = services.credential_register_pkcs12(
-        actor=personas["admin"],
-        p12_bytes=pki.agency.pkcs12,
-        password=pki.password,
-        owner_agency=ministry,
-    )
-    return services.credential_set_image(
-        actor=personas["admin"], credential=credential, png=signature_png
-    )
 
 
 def post(client: Client, data: bytes, name: str = "quyet-dinh.pdf", **fields: str) -> Any:

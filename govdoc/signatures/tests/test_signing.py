@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from govdoc.audit.models import AuditEvent
@@ -29,43 +28,6 @@ pytestmark = pytest.mark.django_db
 
 PERSON_BOX = Box(0, 300, 100, 450, 170)
 WRONG = "mat-khau-sai-BI-MAT-42"
-
-
-@pytest.fixture(scope="module")
-def seal_png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGBA", (300, 300), (220, 0, 0, 150)).save(buffer, "PNG", dpi=(250, 250))
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def person_credential(
-    personas: dict[str, User], pki: TestPki, signature_png: bytes
-) -> SigningCredential:
-    credential = services.credential_register_pkcs12(
-        actor=personas["admin"],
-        p12_bytes=pki.person.pkcs12,
-        password=pki.password,
-        owner_person=personas["leader"],
-    )
-    return services.credential_set_image(
-        actor=personas["admin"], credential=credential, png=signature_png
-    )
-
-
-@pytest.fixture
-def agency_credential(
-    personas: dict[str, User], ministry: Agency, pki: TestPki, seal_png: bytes
-) -> SigningCredential:
-    credential = services.credential_register_pkcs12(
-        actor=personas["admin"],
-        p12_bytes=pki.agency.pkcs12,
-        password=pki.password,
-        owner_agency=ministry,
-    )
-    return services.credential_set_image(
-        actor=personas["admin"], credential=credential, png=seal_png
-    )
 
 
 def _events(action: str) -> list[AuditEvent]:
@@ -350,27 +312,3 @@ def test_the_administrator_uploads_the_image_on_the_credentials_screen(
     assert (
         outsider.post(url, {"image": SimpleUploadedFile("k.png", signature_png)}).status_code == 404
     )
-
-
-def test_with_the_crls_known_the_signature_is_b_lt(
-    personas: dict[str, User],
-    pki: TestPki,
-    person_credential: SigningCredential,
-    tsa_url: str,
-) -> None:
-    # given the root in the trust store and the intermediate's CRL at hand
-    services.trust_anchor_add(actor=personas["admin"], data=pki.root.cert_pem)
-    # when the leader signs, timestamped, with the CRL
-    result = signing.sign_as_person(
-        pdf=make_pdf(),
-        actor=personas["leader"],
-        password=pki.password,
-        appearance_box=PERSON_BOX,
-        timestamp_url=tsa_url,
-        crls=[pki.asn1_crl],
-    )
-    # then it is B-LT: the chain's revocation data is in the document, and it verifies
-    assert result.level == "B-LT"
-    dss = PdfFileReader(io.BytesIO(result.pdf)).root["/DSS"]
-    assert "/CRLs" in dss
-    assert verify_pdf(result.pdf, roots=[pki.root.asn1]).all_valid

@@ -19,7 +19,6 @@ from govdoc.organizations.models import User
 from govdoc.signatures.models import PdfVerification, VerificationOutcome
 from govdoc.signatures.pades import sign_pdf
 from govdoc.signatures.pkcs12_provider import Pkcs12Signer
-from govdoc.signatures.services import trust_anchor_add
 from govdoc.signatures.testing_pki import TestIdentity, TestPki
 from govdoc.signatures.verify import ENCRYPTED, NOT_INTACT, NOT_PDF, UNTRUSTED
 
@@ -37,11 +36,6 @@ def signed(identity: TestIdentity, pki: TestPki) -> bytes:
         location="Hà Nội",
         appearance=None,
     )
-
-
-@pytest.fixture
-def trusted_root(pki: TestPki, personas: dict[str, User]) -> None:
-    trust_anchor_add(actor=personas["admin"], data=pki.root.cert_pem)
 
 
 def upload(client: Client, data: bytes, name: str = "van-ban.pdf") -> Any:

@@ -11,12 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from govdoc.audit.models import AuditEvent
 from govdoc.conftest import make_person
 from govdoc.organizations.models import Agency, User
 from govdoc.organizations.roles import Role
 from govdoc.signatures import services
 from govdoc.signatures.models import CredentialKind, SigningCredential, TrustAnchor
-from govdoc.signatures.tests.registry_pki import P12_PASSWORD, make_root, make_signer
+from govdoc.signatures.testing_pki import PASSWORD, make_root, make_signer
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,8 @@ def _credential(personas: dict[str, User], *, days: int = 365) -> SigningCredent
     return services.credential_register_pkcs12(
         actor=personas["admin"],
         owner_person=personas["leader"],
-        p12_bytes=make_signer(days=days).p12(),
-        password=P12_PASSWORD,
+        p12_bytes=make_signer(days=days).pkcs12,
+        password=PASSWORD,
     )
 
 
@@ -49,11 +50,11 @@ def test_persona_matrix_pages(
 
 @pytest.mark.parametrize("persona", PERSONAS_404)
 def test_persona_matrix_writes(
-    personas: dict[str, User], ministry: Agency, client_for: Any, persona: str
+    personas: dict[str, User], ministry: Agency, superuser: User, client_for: Any, persona: str
 ) -> None:
     # Given a credential and a trusted root
     credential = _credential(personas)
-    anchor = services.trust_anchor_add(actor=personas["admin"], data=make_root().der)
+    anchor = services.trust_anchor_add(actor=superuser, data=make_root().cert_der)
     client = client_for(personas[persona])
     # When anyone but the administrator posts, then 404 and nothing changes
     responses = [
@@ -62,13 +63,13 @@ def test_persona_matrix_writes(
         client.post(
             reverse("signatures:credential_add_pkcs12", args=[ministry.pk]),
             {
-                "file": SimpleUploadedFile("k.p12", make_signer().p12()),
-                "password": P12_PASSWORD,
+                "file": SimpleUploadedFile("k.p12", make_signer().pkcs12),
+                "password": PASSWORD,
             },
         ),
         client.post(
             reverse("signatures:trust_anchors"),
-            {"certificate": SimpleUploadedFile("ca.pem", make_root().pem)},
+            {"certificate": SimpleUploadedFile("ca.pem", make_root().cert_pem)},
         ),
     ]
     assert [r.status_code for r in responses] == [404] * 4
@@ -109,8 +110,8 @@ def test_register_a_pkcs12_through_the_form(
         {
             "owner_person": personas["leader"].pk,
             "label": "Chữ ký lãnh đạo",
-            "file": SimpleUploadedFile("lanhdao.p12", make_signer().p12()),
-            "password": P12_PASSWORD,
+            "file": SimpleUploadedFile("lanhdao.p12", make_signer().pkcs12),
+            "password": PASSWORD,
         },
     )
     # Then it is registered and the list shows it
@@ -128,7 +129,7 @@ def test_wrong_password_shows_a_vietnamese_error_and_stores_nothing(
     client = client_for(personas["admin"])
     response = client.post(
         reverse("signatures:credential_add_pkcs12", args=[ministry.pk]),
-        {"file": SimpleUploadedFile("k.p12", make_signer().p12()), "password": "sai"},
+        {"file": SimpleUploadedFile("k.p12", make_signer().pkcs12), "password": "sai"},
     )
     assert response.status_code == 200
     assert "Mật khẩu không đúng" in response.content.decode()
@@ -143,7 +144,7 @@ def test_register_an_agency_seal_on_a_pkcs11_token(
         reverse("signatures:credential_add_pkcs11", args=[ministry.pk]),
         {
             "owner_person": "",
-            "file": SimpleUploadedFile("seal.pem", make_signer("Bộ TNMT").pem),
+            "file": SimpleUploadedFile("seal.pem", make_signer("Bộ TNMT").cert_pem),
             "module_path": "/usr/lib/softhsm/libsofthsm2.so",
             "token_label": "govdoc",
             "key_label": "con-dau",
@@ -160,7 +161,7 @@ def test_pkcs11_form_errors_on_their_fields(
     client = client_for(personas["admin"])
     response = client.post(
         reverse("signatures:credential_add_pkcs11", args=[ministry.pk]),
-        {"file": SimpleUploadedFile("c.der", make_signer().der)},
+        {"file": SimpleUploadedFile("c.der", make_signer().cert_der)},
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -206,16 +207,14 @@ def test_deactivate_from_the_list(
 
 
 @pytest.mark.parametrize("encoding", ["pem", "der"])
-def test_upload_a_root_to_the_trust_store(
-    personas: dict[str, User], client_for: Any, encoding: str
-) -> None:
+def test_upload_a_root_to_the_trust_store(superuser: User, client_for: Any, encoding: str) -> None:
     root = make_root("CA gốc Ban Cơ yếu")
-    client = client_for(personas["admin"])
+    client = client_for(superuser)
     response = client.post(
         reverse("signatures:trust_anchors"),
         {
             "certificate": SimpleUploadedFile(
-                f"root.{encoding}", root.pem if encoding == "pem" else root.der
+                f"root.{encoding}", root.cert_pem if encoding == "pem" else root.cert_der
             )
         },
     )
@@ -226,7 +225,7 @@ def test_upload_a_root_to_the_trust_store(
     # Uploading it again shows a Vietnamese refusal
     again = client.post(
         reverse("signatures:trust_anchors"),
-        {"certificate": SimpleUploadedFile("root.der", root.der)},
+        {"certificate": SimpleUploadedFile("root.der", root.cert_der)},
     )
     assert again.status_code == 200 and "Chứng thư số đã có trong kho." in again.content.decode()
     # And withdrawing it works
@@ -235,11 +234,11 @@ def test_upload_a_root_to_the_trust_store(
     assert not anchor.is_active
 
 
-def test_a_non_ca_upload_is_refused_on_the_form(personas: dict[str, User], client_for: Any) -> None:
-    client = client_for(personas["admin"])
+def test_a_non_ca_upload_is_refused_on_the_form(superuser: User, client_for: Any) -> None:
+    client = client_for(superuser)
     response = client.post(
         reverse("signatures:trust_anchors"),
-        {"certificate": SimpleUploadedFile("leaf.pem", make_signer().pem)},
+        {"certificate": SimpleUploadedFile("leaf.pem", make_signer().cert_pem)},
     )
     assert response.status_code == 200
     assert "Chỉ nhận chứng thư số gốc (CA)." in response.content.decode()
@@ -249,3 +248,51 @@ def test_a_non_ca_upload_is_refused_on_the_form(personas: dict[str, User], clien
 def test_admin_menu_links_to_the_registry(personas: dict[str, User], client_for: Any) -> None:
     page = client_for(personas["admin"]).get(reverse("signatures:credentials")).content.decode()
     assert f'href="{reverse("signatures:credentials")}"' in page
+
+
+# --- the trust store is the installation's ---------------------------------------------------
+
+
+def test_an_agency_administrator_sees_the_trust_store_without_the_controls(
+    personas: dict[str, User], superuser: User, client_for: Any
+) -> None:
+    # Given a trusted root
+    anchor = services.trust_anchor_add(actor=superuser, data=make_root("CA gốc Bộ").cert_der)
+    url = reverse("signatures:trust_anchors")
+    # When the agency administrator opens the store, then it is listed, read-only
+    page = client_for(personas["admin"]).get(url).content.decode()
+    assert "CA gốc Bộ" in page and anchor.fingerprint in page
+    assert "Chỉ quản trị hệ thống được thêm hoặc ngừng tin cậy" in page
+    deactivate = reverse("signatures:trust_anchor_deactivate", args=[anchor.pk])
+    assert deactivate not in page and 'type="file"' not in page
+    # And the installation's administrator has the upload form and the withdraw button
+    page = client_for(superuser).get(url).content.decode()
+    assert deactivate in page and 'type="file"' in page
+
+
+def test_an_agency_administrator_posting_gets_a_vietnamese_403(
+    personas: dict[str, User], superuser: User, client_for: Any
+) -> None:
+    # Given a trusted root
+    anchor = services.trust_anchor_add(actor=superuser, data=make_root().cert_der)
+    client = client_for(personas["admin"])
+    # When the agency administrator uploads a root or withdraws the one there
+    responses = [
+        client.post(
+            reverse("signatures:trust_anchors"),
+            {"certificate": SimpleUploadedFile("ca.pem", make_root().cert_pem)},
+        ),
+        client.post(reverse("signatures:trust_anchor_deactivate", args=[anchor.pk])),
+    ]
+    # Then both get a 403 page saying, in Vietnamese, who may
+    for response in responses:
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "Không có quyền thực hiện thao tác này" in page
+        assert services.ONLY_INSTALLATION_ADMIN in page
+    # And nothing changed
+    anchor.refresh_from_db()
+    assert anchor.is_active and TrustAnchor.objects.count() == 1
+    assert not AuditEvent.objects.filter(
+        action__startswith="signatures.trust_anchor", actor=personas["admin"]
+    ).exists()

@@ -5,7 +5,8 @@
                    [--image PNG --page N --box x1,y1,x2,y2 | --placeholder TEXT] [--tsa URL]
 
 `verify` trusts the active roots of the installation's trust store plus the `--trust`
-certificates (PEM or DER) given for this run, and prints one block per signature (or, with
+certificates (PEM or DER) given for this run (fetching revocation data when
+``GOVDOC_REVOCATION_FETCH`` is on), and prints one block per signature (or, with
 `--json`, `{"signatures": [...]}`). It exits 0 whenever the file could be read, whatever the
 signatures say; a missing file or one that is not a readable PDF is an error (exit 1).
 
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from asn1crypto import x509
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from govdoc.core.errors import ValidationFailed
@@ -244,7 +246,9 @@ class Command(BaseCommand):
         pdf = _read_file(options["file"], what="tệp PDF")
         roots = trust_roots(options["trust"])
         try:
-            report = verify_pdf(pdf, roots=roots)
+            report = verify_pdf(
+                pdf, roots=roots, allow_fetching=bool(settings.GOVDOC_REVOCATION_FETCH)
+            )
         except PdfVerificationError as error:
             raise CommandError(f"“{options['file']}”: {error}") from None
         if options["json"]:

@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+
+
+def issued_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    raise NotImplementedError
