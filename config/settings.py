@@ -311,5 +311,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Subsetting the embedded serif font for the number and date warns of a table it
+        # drops (FFTM, FontForge's timestamp): harmless.
+        "fontTools.subset": {"level": "ERROR"},
     },
 }

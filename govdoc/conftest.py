@@ -180,6 +180,12 @@ def personas(ministry: Agency, units: dict[str, Unit], other_agency: Agency) -> 
 
 
 @pytest.fixture
+def superuser(ministry: Agency) -> User:
+    """The installation's administrator (manages the trust store, every agency)."""
+    return make_person("quantrihethong", agency=ministry, roles=[], superuser=True)
+
+
+@pytest.fixture
 def doc_type(db: None) -> DocumentType:
     # Seeded by a migration; re-seeded here because transactional tests flush tables.
     seed_document_types(DocumentType)

@@ -13,6 +13,9 @@ from govdoc.api.errors import install_handlers
 from govdoc.api.routers.directory import router as directory_router
 from govdoc.api.routers.handling import router as handling_router
 from govdoc.api.routers.incoming import router as incoming_router
+from govdoc.api.routers.outgoing_circuit import router as outgoing_circuit_router
+from govdoc.api.routers.outgoing_drafts import router as outgoing_drafts_router
+from govdoc.api.routers.outgoing_issued import router as outgoing_issued_router
 from govdoc.api.routers.received import router as received_router
 from govdoc.api.routers.signatures import router as signatures_router
 
@@ -78,3 +81,6 @@ api.add_router("/received", received_router)
 api.add_router("", directory_router)
 api.add_router("", handling_router)
 api.add_router("", signatures_router)
+api.add_router("/outgoing", outgoing_drafts_router)
+api.add_router("/outgoing", outgoing_circuit_router)
+api.add_router("/outgoing", outgoing_issued_router)

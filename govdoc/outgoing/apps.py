@@ -14,3 +14,9 @@ class OutgoingConfig(AppConfig):
         from govdoc.outgoing import receipt_tracking
 
         receipt_tracking.connect()
+        from govdoc.outgoing import panels as _panels  # noqa: F401  (incoming page section)
+
+        # The morning reminder of signed documents not issued on time (worker).
+        from govdoc.outgoing.tasks import register_periodic_jobs
+
+        register_periodic_jobs()

@@ -19,3 +19,39 @@ def send_change_email(dispatch_id: int, change_id: int) -> bool:
     from govdoc.outgoing.services.mailing import change_email_send
 
     return change_email_send(dispatch_id=dispatch_id, change_id=change_id)
+
+
+LATE_ISSUE_JOB = "outgoing.late_issue_reminders"
+
+
+@task()
+def send_late_issue_reminders(occurrence: str = "", day: str = "") -> int:
+    """The daily sweep of signed documents not issued by their day; once per day."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from govdoc.outgoing.services.late import late_issue_remind
+
+    when = dt.date.fromisoformat(day) if day else None
+    if when is None and occurrence:
+        moment = dt.datetime.fromisoformat(occurrence)
+        when = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    return late_issue_remind(day=when or timezone.localdate())
+
+
+def register_periodic_jobs() -> None:
+    """Called by OutgoingConfig.ready(): the sweep daily at GOVDOC_REMINDER_TIME (local)."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from govdoc.core.periodic import register_periodic
+
+    register_periodic(
+        LATE_ISSUE_JOB,
+        task=send_late_issue_reminders,
+        daily_at=getattr(settings, "GOVDOC_REMINDER_TIME", "07:30"),
+        pass_occurrence=True,
+        grace=dt.timedelta(hours=12),
+    )

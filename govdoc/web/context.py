@@ -11,6 +11,7 @@ from govdoc.incoming.received_selectors import received_badge
 from govdoc.notifications.context import UnreadBadge
 from govdoc.organizations.access import is_any_admin, roles_in
 from govdoc.organizations.roles import Role
+from govdoc.outgoing.selectors import outgoing_badge
 from govdoc.signatures.sign_pages import has_personal_credential
 
 
@@ -32,6 +33,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_queue": queue_badge(request),
         # Clerks: the electronic documents waiting for them (None for others; counted lazily).
         "nav_received": received_badge(request) if Role.CLERK in roles else None,
+        # "Văn bản đi" and its counter of drafts waiting for me (to review, sign, issue):
+        # None without a role in an agency; one aggregate, counted when shown.
+        "nav_outgoing": outgoing_badge(request) if roles - {Role.ADMIN} else None,
         # Whether the "Ký số" link shows: clerks always; others with an active personal
         # credential (one EXISTS query, only on pages that render the link).
         "nav_can_sign": lambda: Role.CLERK in roles or has_personal_credential(user),

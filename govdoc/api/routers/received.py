@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from typing import Any, Literal
 
 from django.db import transaction
@@ -12,8 +13,10 @@ from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Body, Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja import Status as Respond
+from ninja.errors import HttpError, ValidationError
+from pydantic import ValidationError as PydanticValidationError
 
 from govdoc.api.downloads import BINARY_RESPONSE, journaled_download, via
 from govdoc.api.routers.incoming import incoming_out
@@ -40,6 +43,7 @@ from govdoc.incoming.received_workflow import Channel, ReceivedStatus
 router = Router(tags=["Văn bản điện tử đến"])
 
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 NOT_CLERK = "Chỉ văn thư của cơ quan được xem và tiếp nhận văn bản điện tử đến."
 
 # The services name fields after the model; the API client sent them under these names.
@@ -147,6 +151,25 @@ class ReceivedRegisterIn(Schema):
 
 class RefuseIn(Schema):
     reason: str = Field(..., title="Lý do trả lại", description="Bắt buộc, tối đa 1000 ký tự.")
+
+
+def _overrides(request: HttpRequest) -> ReceivedRegisterIn:
+    """The corrections sent, if any: the body may be empty (register it as sent)."""
+    raw = request.body.strip()
+    if request.content_type != "application/json":
+        if not raw or (
+            request.content_type in FORM_TYPES and not request.POST and not request.FILES
+        ):
+            return ReceivedRegisterIn.model_validate({})
+        raise HttpError(400, "Cannot parse request body")
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        raise HttpError(400, "Cannot parse request body") from None
+    try:
+        return ReceivedRegisterIn.model_validate(data)
+    except PydanticValidationError as error:
+        raise ValidationError([dict(e) for e in error.errors(include_url=False)]) from None
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -319,22 +342,25 @@ def download_received_file(request: HttpRequest, received_id: int, file_id: int)
         "nhận trả 409."
     ),
     url_name="received_register",
+    # The body is optional (ninja's body parameters are not): read by _overrides.
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": ReceivedRegisterIn.model_json_schema()}},
+        }
+    },
 )
-def register_received(
-    request: HttpRequest,
-    received_id: int,
-    payload: Body[ReceivedRegisterIn | None] = None,
-) -> Respond[dict[str, Any]]:
+def register_received(request: HttpRequest, received_id: int) -> Respond[dict[str, Any]]:
     actor = _actor(request)
     received = received_for(actor, received_id)
+    payload = _overrides(request)
     data = received_incoming_input(received)
-    if payload is not None:
-        # A text field sent as null means empty; a number or date sent as null clears it.
-        overrides: dict[str, Any] = {
-            key: "" if value is None and isinstance(getattr(data, key), str) else value
-            for key, value in payload.model_dump(exclude_unset=True).items()
-        }
-        data = dataclasses.replace(data, **overrides)
+    # A text field sent as null means empty; a number or date sent as null clears it.
+    overrides: dict[str, Any] = {
+        key: "" if value is None and isinstance(getattr(data, key), str) else value
+        for key, value in payload.model_dump(exclude_unset=True).items()
+    }
+    data = dataclasses.replace(data, **overrides)
     try:
         incoming = received_register(received=received, data=data, actor=actor)
     except DomainError as error:

@@ -44,8 +44,8 @@ def signed(pki: TestPki) -> bytes:
 
 
 @pytest.fixture
-def trusted_root(pki: TestPki, personas: dict[str, User]) -> None:
-    trust_anchor_add(actor=personas["admin"], data=pki.root.cert_pem)
+def trusted_root(pki: TestPki, superuser: User) -> None:
+    trust_anchor_add(actor=superuser, data=pki.root.cert_pem)
 
 
 def post(client: Client, data: bytes, name: str = "van-ban.pdf") -> Any:

@@ -131,6 +131,12 @@ def snapshot() -> dict[str, Any]:
         "document_files": DocumentFile.objects.count(),
         "stored": StoredFile.objects.count(),
         "entries": RegisterEntry.objects.count(),
-        "audit": list(AuditEvent.objects.order_by("pk").values_list("action", flat=True)),
+        # Journal rows of changes (not of pages read or sign-ins).
+        "audit": list(
+            AuditEvent.objects.exclude(action__endswith=".view")
+            .exclude(action__startswith="auth.")
+            .order_by("pk")
+            .values_list("action", flat=True)
+        ),
         "notifications": Notification.objects.count(),
     }

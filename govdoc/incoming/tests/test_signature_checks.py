@@ -17,7 +17,7 @@ from govdoc.documents.storage import Upload
 from govdoc.incoming.models import IncomingDocument
 from govdoc.incoming.selectors import IncomingFilters, incoming_list
 from govdoc.incoming.services import incoming_register
-from govdoc.organizations.models import Agency
+from govdoc.organizations.models import Agency, User
 from govdoc.signatures.models import PdfVerification, VerificationOutcome
 from govdoc.signatures.pades import sign_pdf
 from govdoc.signatures.pkcs12_provider import Pkcs12Signer
@@ -42,8 +42,8 @@ def signed(identity: TestIdentity, pki: TestPki, text: str = "Van ban thu nghiem
 
 
 @pytest.fixture
-def trusted_root(pki: TestPki, personas: dict[str, Any]) -> None:
-    trust_anchor_add(actor=personas["admin"], data=pki.root.cert_pem)
+def trusted_root(pki: TestPki, superuser: User) -> None:
+    trust_anchor_add(actor=superuser, data=pki.root.cert_pem)
 
 
 def register(
@@ -176,6 +176,7 @@ def test_untrusted_root_is_unknown_until_trusted_and_checked_again(
     doc_type: DocumentType,
     django_capture_on_commit_callbacks: Any,
     client_for: Any,
+    superuser: User,
 ) -> None:
     # given a document signed under a root not in the trust store
     clerk = personas["clerk"]
@@ -191,7 +192,7 @@ def test_untrusted_root_is_unknown_until_trusted_and_checked_again(
     detail = client.get(reverse("incoming:detail", args=[incoming.pk])).content.decode()
     assert "Chưa xác định được độ tin cậy" in detail
     # when the administrator adds the root and the clerk checks again
-    trust_anchor_add(actor=personas["admin"], data=pki.foreign_root.cert_pem)
+    trust_anchor_add(actor=superuser, data=pki.foreign_root.cert_pem)
     response = client.post(reverse("incoming:reverify", args=[incoming.pk]))
     # then the latest check is VALID, the first one is kept
     assert response.status_code == 302

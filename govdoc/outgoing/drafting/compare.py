@@ -209,13 +209,12 @@ def _docx_paragraphs(data: bytes) -> list[str]:
 
 
 def _table_paragraphs(table: Table) -> Iterator[str]:
-    seen: set[int] = set()
+    seen: list[object] = []  # the cell elements themselves (kept alive: identity is stable)
     for row in table.rows:
         for cell in row.cells:
-            key = id(cell._tc)
-            if key in seen:  # a merged cell appears once per grid column it spans
-                continue
-            seen.add(key)
+            if any(element is cell._tc for element in seen):
+                continue  # a merged cell appears once per grid column it spans
+            seen.append(cell._tc)
             for block in cell.iter_inner_content():
                 if isinstance(block, Paragraph):
                     yield block.text

@@ -13,6 +13,7 @@ from the second page on.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -39,6 +40,8 @@ from govdoc.outgoing.drafting.content import (
 from govdoc.outgoing.drafting.templates import get_template
 
 FONT = "Times New Roman"
+VV_PREFIX = re.compile(r"^(v/v|về việc)\s*:?\s*", re.IGNORECASE)
+"""A công văn's subject is printed after "V/v" (về việc): not twice."""
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
@@ -384,9 +387,7 @@ def _header_table(document: DocxDocument, template_code: str, content: DraftCont
     _placeholder(number, NUMBER_PLACEHOLDER, _Style(Pt(13)))
     _run(number, f"/{content.symbol}", _Style(Pt(13)))
     if template_code == "cong_van":
-        subject = content.subject.strip()
-        if subject[:4].lower() == "v/v ":
-            subject = subject[4:].strip()
+        subject = VV_PREFIX.sub("", content.subject.strip())
         _run(_cell_paragraph(left, before=Pt(3)), f"V/v {subject}", _Style(Pt(12)))
     if content.urgency is not Urgency.NORMAL:
         mark = _cell_paragraph(left, before=Pt(6))
@@ -514,6 +515,9 @@ def _signature_table(document: DocxDocument, content: DraftContent) -> None:
     widths = (SIGN_LEFT, SIGN_RIGHT)
     _paragraph(document, after=Pt(6))
     table = _borderless_table(document, widths)
+    # The block stays on one page (never "Nơi nhận" on one page and the name on the next).
+    row_properties = table.rows[0]._tr.get_or_add_trPr()
+    row_properties.append(OxmlElement("w:cantSplit"))
     left, right = table.rows[0].cells
     _run(
         _cell_paragraph(left, WD_ALIGN_PARAGRAPH.LEFT),

@@ -45,6 +45,9 @@ DEJAVU = {
 DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
+COMMON_CHARS = "0123456789 /.-ngàyáthmăNT"
+
+
 class FontUnavailable(Exception):
     """No usable font on the system, or the font lacks a character."""
 
@@ -129,8 +132,10 @@ def embed_font(writer: Any, path: Path, text: str) -> EmbeddedFont:
     lacking = metrics.missing(text)
     if lacking:
         raise FontUnavailable(f"Phông chữ {path.name} không có các ký tự: {lacking}")
-    chars = sorted(set(text))
-    font_file = _subset(path, chars)
+    # Digits and the date's words always go in: one subset per style serves every number
+    # and date (cached), and the glyphs add little.
+    chars = sorted(set(text) | (set(COMMON_CHARS) & set(metrics.glyph_ids)))
+    font_file = _subset(path, tuple(chars))
     tag = _subset_tag(path, chars)
 
     font = TTFont(io.BytesIO(font_file))
@@ -209,17 +214,22 @@ def embed_font(writer: Any, path: Path, text: str) -> EmbeddedFont:
     return EmbeddedFont(reference=writer.add_object(type0), metrics=metrics)
 
 
-def _subset(path: Path, chars: list[str]) -> bytes:
-    """The font reduced to the glyphs of `chars`, glyph ids kept (CIDToGIDMap Identity)."""
+@lru_cache(maxsize=64)
+def _subset(path: Path, chars: tuple[str, ...]) -> bytes:
+    """The font reduced to the glyphs of `chars`, glyph ids kept (CIDToGIDMap Identity).
+    Cached: dates and numbers use few distinct character sets."""
     options = subset.Options()
     options.retain_gids = True
     options.hinting = False
     options.layout_features = []
     options.notdef_outline = True
     options.name_IDs = ["*"]
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "DSIG"]
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "DSIG", "FFTM"]
     font = TTFont(str(path))
     try:
+        for table in ("GSUB", "GPOS", "GDEF", "kern", "DSIG", "FFTM"):
+            if table in font:
+                del font[table]  # unused here; decoding them is most of the subsetting time
         subsetter = subset.Subsetter(options=options)
         subsetter.populate(unicodes=[ord(c) for c in chars])
         subsetter.subset(font)

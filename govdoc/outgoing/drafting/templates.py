@@ -318,16 +318,16 @@ def _field_error(spec: FieldSpec, raw: str | Sequence[str] | None) -> str | None
     text = _text(raw)
     if not text:
         return spec.missing_message if spec.required else None
+    if spec.kind is FieldKind.NUMBER:
+        if not text.isdigit() or not 1 <= int(text) <= spec.max_value:
+            return f"{spec.label} phải là số nguyên từ 1 đến {spec.max_value}."
+        return None
     if len(text) > spec.max_length:
         return f"{spec.label} không được dài quá {spec.max_length} ký tự."
     if spec.kind is FieldKind.TEXT and ("\n" in text or "\r" in text):
         return f"{spec.label} chỉ được nhập trên một dòng."
     if spec.kind is FieldKind.CHOICE and text not in {value for value, _ in spec.choices}:
         return f"{spec.label}: lựa chọn không hợp lệ."
-    if spec.kind is FieldKind.NUMBER and (
-        not text.isdigit() or not 1 <= int(text) <= spec.max_value
-    ):
-        return f"{spec.label} phải là số nguyên từ 1 đến {spec.max_value}."
     return None
 
 

@@ -16,17 +16,28 @@ from django.db import transaction
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
-from govdoc.core.errors import DomainError, Forbidden, InvalidTransition, ValidationFailed
+from govdoc.core.errors import DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from govdoc.documents.models import Document, FileRole
 from govdoc.documents.sniffing import PDF
 from govdoc.documents.storage import open_stored, store_bytes
-from govdoc.outgoing.access import is_clerk
+from govdoc.incoming.access import visible_incoming
+from govdoc.outgoing.access import is_clerk, visible_outgoing
 from govdoc.outgoing.models import DocumentCopy
+from govdoc.outgoing.services.credentials import NO_AGENCY_CREDENTIAL, has_agency_credential
 from govdoc.outgoing.workflow import FROZEN_OUTGOING, CopyKind
 from govdoc.registers.models import BookKind
 from govdoc.registers.numbering import format_number
 from govdoc.registers.services import book_for, entry_set_target, number_allocate
 from govdoc.signatures.signing import sign_as_agency
+
+
+def _readable(actor: Any, source: Document) -> bool:
+    """The copy is made of a document the clerk may read (checked here too, not only by the
+    page that offers it)."""
+    if source.direction == "OUTGOING":
+        return visible_outgoing(actor, source.agency_id).filter(document_id=source.pk).exists()
+    return visible_incoming(actor, source.agency_id).filter(document_id=source.pk).exists()
+
 
 PAGES = re.compile(r"^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$")
 
@@ -94,6 +105,10 @@ def copy_make(
     agency = actor.agency
     if agency is None or not is_clerk(actor, agency.pk):
         raise Forbidden("Chỉ văn thư được sao văn bản.")
+    if source.agency_id != agency.pk or not _readable(actor, source):
+        raise NotFound()
+    if not has_agency_credential(agency):
+        raise ValidationFailed(NO_AGENCY_CREDENTIAL)
     if kind not in CopyKind.values:
         raise ValidationFailed(
             "Chọn hình thức sao.", fields={"kind": "Chọn sao y, sao lục hoặc trích sao."}

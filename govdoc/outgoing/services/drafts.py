@@ -335,14 +335,13 @@ def _require_editor(draft: Draft, actor: Any) -> None:
 def _back_to_signer(draft: Draft, *, actor: Any) -> None:
     """A changed approved draft goes back to the signer (NĐ 30 Điều 10)."""
     if draft.status == DraftStatus.APPROVED:
-        reset_signer_steps(draft)
         move(
             draft,
             action="revise",
             actor=actor,
             note="Dự thảo đã duyệt được sửa: trình lại người ký.",
         )
-    elif draft.status == DraftStatus.IN_REVIEW:
+    if draft.status == DraftStatus.IN_REVIEW:
         reset_signer_steps(draft)
 
 

@@ -29,6 +29,7 @@ from govdoc.organizations.models import Agency, Unit
 from govdoc.outgoing.access import is_clerk
 from govdoc.outgoing.models import Draft, DraftVersion, OutgoingDocument
 from govdoc.outgoing.services.common import journal, locked, move
+from govdoc.outgoing.services.credentials import NO_AGENCY_CREDENTIAL, has_agency_credential
 from govdoc.outgoing.services.dispatching import dispatch_all
 from govdoc.outgoing.workflow import DraftStatus
 from govdoc.registers.models import BookKind, RegisterBook
@@ -100,6 +101,11 @@ def draft_number(
         Unit.objects.filter(pk=keeping_unit_id, agency=agency).first() if keeping_unit_id else None
     )
     symbol = symbol_for(draft, agency)
+    if not has_agency_credential(agency):
+        # Refused before a number is taken: the document could not be sealed.
+        raise ValidationFailed(NO_AGENCY_CREDENTIAL)
+    # Read before the book's lock is taken: everything slow stays outside it.
+    page_count = _page_count(draft.signed_version)
     now = timezone.now()
     today = timezone.localdate(now)
     book = book_of(draft, agency, today.year)
@@ -113,7 +119,6 @@ def draft_number(
             return current.outgoing
         if current.status != DraftStatus.SIGNED:
             raise InvalidTransition("Văn bản chưa được người có thẩm quyền ký: chưa cấp số được.")
-        signed = current.signed_version
         outgoing_id = reserve_id(OutgoingDocument)
         entry = number_allocate(
             book=book,
@@ -142,7 +147,7 @@ def draft_number(
             due_date=current.due_date,
             description=current.description,
             document_identifier=document_identifier(agency, today, code),
-            page_count=_page_count(signed),
+            page_count=page_count,
         )
         index_text(document)
         document.save()

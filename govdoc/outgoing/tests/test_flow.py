@@ -206,3 +206,33 @@ def test_a_return_sends_the_draft_back_and_resubmission_resumes(
         StepKind.FORM: StepStatus.PENDING,
         StepKind.SIGNER: StepStatus.WAITING,
     }
+
+
+def test_a_signed_document_not_issued_by_the_next_working_day_is_flagged_and_reminded(
+    personas: dict[str, User],
+    make_draft: Callable[..., Draft],
+    credentials: dict[str, SigningCredential],
+    pki: TestPki,
+) -> None:
+    import datetime as dt
+
+    from govdoc.core.calendar import next_working_day
+    from govdoc.notifications.models import Notification
+    from govdoc.outgoing.services.late import late_issue_remind, late_to_issue
+
+    draft = make_draft()
+    draft_submit(draft=draft, actor=personas["specialist"])
+    draft.refresh_from_db()
+    _approve_all(draft, [personas["unit_head"], personas["clerk"], personas["leader"]])
+    draft_sign(draft=draft, actor=personas["leader"], password=pki.password)
+    draft.refresh_from_db()
+    assert draft.issue_due is not None
+    # on its last day it is not late; the day after it is
+    assert not late_to_issue(day=draft.issue_due).exists()
+    later = next_working_day(draft.issue_due + dt.timedelta(days=1))
+    assert list(late_to_issue(day=later)) == [draft]
+    # and the clerks are reminded once that day
+    assert late_issue_remind(day=later) == 1
+    assert late_issue_remind(day=later) == 0
+    (notice,) = Notification.objects.filter(kind="outgoing.late_issue")
+    assert notice.recipient == personas["clerk"]

@@ -18,11 +18,26 @@ from PIL import Image
 from pyhanko.sign.timestamps import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from govdoc.conftest import make_person
+from govdoc.conftest import make_pdf
 from govdoc.organizations.models import Agency, User
 from govdoc.signatures import services
 from govdoc.signatures.models import SigningCredential
-from govdoc.signatures.testing_pki import TestPki, make_test_pki, ocsp_response
+from govdoc.signatures.pades import sign_pdf
+from govdoc.signatures.pkcs12_provider import Pkcs12Signer
+from govdoc.signatures.testing_pki import TestIdentity, TestPki, make_test_pki, ocsp_response
+
+
+def signed_pdf_by(identity: TestIdentity, pki: TestPki) -> bytes:
+    """A test PDF with one invisible B-B signature "NguoiKy" made with `identity`'s key
+    (outside the services: no credential, no revocation check)."""
+    return sign_pdf(
+        pdf=make_pdf(),
+        signer=Pkcs12Signer(identity.pkcs12, pki.password),
+        field_name="NguoiKy",
+        reason="Ký ban hành",
+        location="Hà Nội",
+        appearance=None,
+    )
 
 
 @dataclass
@@ -108,12 +123,6 @@ def unreachable_pki() -> TestPki:
 def fetching_on(settings: Any) -> None:
     """GOVDOC_REVOCATION_FETCH on: signing and verifying ask the OCSP responder and CRL."""
     settings.GOVDOC_REVOCATION_FETCH = True
-
-
-@pytest.fixture
-def superuser(ministry: Agency) -> User:
-    """The installation's administrator (manages the trust store)."""
-    return make_person("quantrihethong", agency=ministry, roles=[], superuser=True)
 
 
 @pytest.fixture(scope="session")

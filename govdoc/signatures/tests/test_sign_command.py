@@ -15,10 +15,11 @@ from govdoc.conftest import make_pdf
 from govdoc.signatures.credentials import read_certificate
 from govdoc.signatures.management.commands.sign import Command
 from govdoc.signatures.models import TrustAnchor
-from govdoc.signatures.pades import sign_pdf
-from govdoc.signatures.pkcs12_provider import WRONG_PASSWORD, Pkcs12Signer
+from govdoc.signatures.pkcs12_provider import WRONG_PASSWORD
 from govdoc.signatures.testing_pki import TestPki
 from govdoc.signatures.verify import NOT_INTACT, UNTRUSTED
+
+from .conftest import signed_pdf_by
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +28,8 @@ TIME = re.compile(r"Thời gian ký: \d\d/\d\d/\d{4} \d\d:\d\d \+07:00")
 
 def signed_pdf(pki: TestPki, tmp_path: Path, *, foreign: bool = False) -> Path:
     identity = pki.foreign_person if foreign else pki.person
-    signed = sign_pdf(
-        pdf=make_pdf(),
-        signer=Pkcs12Signer(identity.pkcs12, pki.password),
-        field_name="NguoiKy",
-        reason="Ký ban hành",
-        location="Hà Nội",
-        appearance=None,
-    )
     path = tmp_path / "signed.pdf"
-    path.write_bytes(signed)
+    path.write_bytes(signed_pdf_by(identity, pki))
     return path
 
 

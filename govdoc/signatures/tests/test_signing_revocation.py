@@ -17,15 +17,14 @@ from govdoc.core.errors import ValidationFailed
 from govdoc.organizations.models import Agency, User
 from govdoc.signatures import services, signing
 from govdoc.signatures.models import PdfVerification, SigningCredential, VerificationOutcome
-from govdoc.signatures.pades import Box, sign_pdf
-from govdoc.signatures.pkcs12_provider import Pkcs12Signer
+from govdoc.signatures.pades import Box
 from govdoc.signatures.revocation import REVOKED
 from govdoc.signatures.testing_pki import TestIdentity, TestPki
 from govdoc.signatures.verification import pdf_verify_and_record
 from govdoc.signatures.verify import REVOKED as VERIFY_REVOKED
 from govdoc.signatures.verify import verify_pdf
 
-from .conftest import RevocationService
+from .conftest import RevocationService, signed_pdf_by
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +87,37 @@ def test_with_fetching_on_the_ocsp_response_is_embedded_b_lt(
     assert verification.outcome == VerificationOutcome.VALID
     (signature,) = verification.report
     assert signature["trusted"] and VERIFY_REVOKED not in signature["problems"]
+
+
+def test_the_agency_signature_is_b_lt_too(
+    personas: dict[str, User],
+    ministry: Agency,
+    pki: TestPki,
+    person_credential: SigningCredential,
+    agency_credential: SigningCredential,
+    trusted_root: None,
+    tsa_url: str,
+    fetching_on: None,
+    settings: Any,
+) -> None:
+    # given the timestamp service configured and a document the leader signed
+    settings.GOVDOC_TSA_URL = tsa_url
+    signed = _sign_as_leader(personas["leader"], pki).pdf
+    # when the clerk applies the agency's signature
+    result = signing.sign_as_agency(
+        pdf=signed,
+        actor=personas["clerk"],
+        agency=ministry,
+        password=pki.password,
+        number_symbol="12/QĐ-BTNMT",
+    )
+    # then it is B-LT as well, both signatures verify, and the journal says so
+    assert result.level == "B-LT"
+    assert len(_dss(result.pdf)["/OCSPs"]) >= 2
+    assert verify_pdf(result.pdf, roots=[pki.root.asn1]).all_valid
+    agency_event = _events(signing.ACTION_SIGNED)[-1]
+    assert agency_event.data["as_agency"] is True
+    assert agency_event.data["level"] == "B-LT" and agency_event.data["revocation"] == "good"
 
 
 def test_with_the_crls_known_the_signature_is_b_lt(
@@ -222,22 +252,11 @@ def test_a_revoked_agency_certificate_is_refused(
 # --- verification knows the status when fetching ---------------------------------------------
 
 
-def _signed_by_revoked(pki: TestPki) -> bytes:
-    return sign_pdf(
-        pdf=make_pdf(),
-        signer=Pkcs12Signer(pki.revoked.pkcs12, pki.password),
-        field_name="NguoiKy",
-        reason="Ký ban hành",
-        location="Hà Nội",
-        appearance=None,
-    )
-
-
 def test_verification_with_fetching_reports_a_revoked_certificate(
     personas: dict[str, User], pki: TestPki, trusted_root: None, settings: Any
 ) -> None:
     # given a PDF signed (outside govdoc) with the revoked certificate
-    pdf = _signed_by_revoked(pki)
+    pdf = signed_pdf_by(pki.revoked, pki)
     # when it is checked with fetching off, nothing is known of its revocation
     settings.GOVDOC_REVOCATION_FETCH = False
     offline = pdf_verify_and_record(

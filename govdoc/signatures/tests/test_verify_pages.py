@@ -17,25 +17,14 @@ from govdoc.audit.models import AuditEvent
 from govdoc.conftest import make_pdf
 from govdoc.organizations.models import User
 from govdoc.signatures.models import PdfVerification, VerificationOutcome
-from govdoc.signatures.pades import sign_pdf
-from govdoc.signatures.pkcs12_provider import Pkcs12Signer
-from govdoc.signatures.testing_pki import TestIdentity, TestPki
+from govdoc.signatures.testing_pki import TestPki
 from govdoc.signatures.verify import ENCRYPTED, NOT_INTACT, NOT_PDF, UNTRUSTED
+
+from .conftest import signed_pdf_by
 
 pytestmark = pytest.mark.django_db
 
 URL = "/chu-ky-so/kiem-tra/"
-
-
-def signed(identity: TestIdentity, pki: TestPki) -> bytes:
-    return sign_pdf(
-        pdf=make_pdf(),
-        signer=Pkcs12Signer(identity.pkcs12, pki.password),
-        field_name="NguoiKy",
-        reason="Ký ban hành",
-        location="Hà Nội",
-        appearance=None,
-    )
 
 
 def upload(client: Client, data: bytes, name: str = "van-ban.pdf") -> Any:
@@ -70,7 +59,7 @@ def test_valid_signature_report_and_journal(
     pki: TestPki, trusted_root: None, personas: dict[str, User], client_for: Any
 ) -> None:
     # given a PDF signed by a person whose root is trusted
-    data = signed(pki.person, pki)
+    data = signed_pdf_by(pki.person, pki)
     # when a specialist uploads it
     response = upload(client_for(personas["specialist"]), data)
     # then the verdict and the signature's details are shown in Vietnamese
@@ -97,14 +86,16 @@ def test_valid_signature_report_and_journal(
 def test_signing_time_is_shown_as_dd_mm_yyyy_hh_mm(
     pki: TestPki, trusted_root: None, personas: dict[str, User], client_for: Any
 ) -> None:
-    page = upload(client_for(personas["clerk"]), signed(pki.person, pki)).content.decode()
+    page = upload(client_for(personas["clerk"]), signed_pdf_by(pki.person, pki)).content.decode()
     assert re.search(r"Thời điểm ký</dt>\s*<dd[^>]*>\d{2}/\d{2}/\d{4} \d{2}:\d{2}</dd>", page)
 
 
 def test_tampered_pdf_is_invalid(
     pki: TestPki, trusted_root: None, personas: dict[str, User], client_for: Any
 ) -> None:
-    tampered = signed(pki.person, pki).replace(b"Van ban thu nghiem", b"Van ban da sua doi", 1)
+    tampered = signed_pdf_by(pki.person, pki).replace(
+        b"Van ban thu nghiem", b"Van ban da sua doi", 1
+    )
     page = upload(client_for(personas["clerk"]), tampered).content.decode()
     assert 'data-outcome="INVALID"' in page
     assert "Chữ ký không hợp lệ" in page
@@ -116,7 +107,7 @@ def test_root_not_in_the_trust_store_is_unknown_trust(
     pki: TestPki, personas: dict[str, User], client_for: Any
 ) -> None:
     # given no trusted root at all
-    page = upload(client_for(personas["leader"]), signed(pki.person, pki)).content.decode()
+    page = upload(client_for(personas["leader"]), signed_pdf_by(pki.person, pki)).content.decode()
     assert 'data-outcome="UNKNOWN_TRUST"' in page
     assert "Chưa xác định được độ tin cậy" in page
     assert UNTRUSTED in page
