@@ -140,13 +140,21 @@ class IncomingQuery(Schema):
     issuer: str = Field("", title="Cơ quan ban hành", description="Một phần tên cơ quan.")
     priority: OptionalInt = Field(None, title="Độ khẩn", ge=0, le=4)
     status: Literal[
-        "", "REGISTERED", "PRESENTED", "ASSIGNED", "IN_PROGRESS", "COMPLETED", "REFUSED", "ANNULLED"
+        "",
+        "REGISTERED",
+        "PRESENTED",
+        "ASSIGNED",
+        "IN_PROGRESS",
+        "COMPLETED",
+        "REFUSED",
+        "ANNULLED",
+        "WITHDRAWN",
     ] = Field(
         "",
         title="Trạng thái",
         description="REGISTERED đã vào sổ; PRESENTED đã trình; ASSIGNED đã phân công; "
         "IN_PROGRESS đang xử lý; COMPLETED đã hoàn thành; REFUSED đã trả lại nơi gửi; "
-        "ANNULLED đã hủy đăng ký.",
+        "ANNULLED đã hủy đăng ký; WITHDRAWN nơi gửi đã thu hồi.",
     )
     unit_id: OptionalInt = Field(None, title="Đơn vị nhận")
     q: str = Field(

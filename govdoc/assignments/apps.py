@@ -15,3 +15,8 @@ class AssignmentsConfig(AppConfig):
         from govdoc.assignments.tasks import register_periodic_jobs
 
         register_periodic_jobs()
+
+        # Open work on a document its sender revoked is cancelled.
+        from govdoc.assignments import withdrawals
+
+        withdrawals.connect()

@@ -315,7 +315,8 @@ class HandlingHistory(models.Model):
         Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="history"
     )
     at = models.DateTimeField()
-    actor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    # None for a step the system took (the sender revoked the document).
+    actor = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     on_behalf_of = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

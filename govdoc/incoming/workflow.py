@@ -53,6 +53,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.PRESENTED, "withdraw"): Status.WITHDRAWN,
     (Status.ASSIGNED, "withdraw"): Status.WITHDRAWN,
     (Status.IN_PROGRESS, "withdraw"): Status.WITHDRAWN,
+    # Even when handled: the receiver destroys a revoked document (NĐ 30 Phụ lục VI F8.b).
+    (Status.COMPLETED, "withdraw"): Status.WITHDRAWN,
 }
 
 # Actions that belong to the clerk's desk (shown on the document page by this app).

@@ -159,10 +159,13 @@ DISPATCH_ORDER: dict[str, int] = {
 
 def dispatch_moves_to(current: str, new: str) -> bool:
     """Whether a delivery in `current` takes the newer status `new`."""
-    if current in (DispatchStatus.WITHDRAWN, DispatchStatus.REFUSED) and new != (
-        DispatchStatus.WITHDRAWN
-    ):
+    if current == DispatchStatus.WITHDRAWN:
         return False
+    if current == DispatchStatus.REFUSED:
+        return new == DispatchStatus.WITHDRAWN
+    if new == DispatchStatus.REFUSED:
+        # The receiving clerk may still send it back after registering or presenting it.
+        return current != DispatchStatus.COMPLETED
     if current == DispatchStatus.FAILED:
         return new != DispatchStatus.QUEUED
     return DISPATCH_ORDER[new] > DISPATCH_ORDER[current]

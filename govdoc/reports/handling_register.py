@@ -1,7 +1,7 @@
 """The book "Sổ theo dõi giải quyết văn bản đến" (NĐ 30 Phụ lục IV): one line per incoming
-document of the period with its lead handler, deadline and progress, read for an actor in
-two queries (the documents, then their work assignments), as frozen dataclasses that the
-screen, the PDF and the workbook share."""
+document of the period with its lead handler, deadline, progress and the number of its
+reply, read for an actor in three queries (the documents, their work assignments, the
+issued replies), as frozen dataclasses that the screen, the PDF and the workbook share."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from govdoc.assignments.models import Assignment
@@ -20,6 +20,8 @@ from govdoc.incoming.models import IncomingDocument
 from govdoc.incoming.selectors import start_of_day
 from govdoc.incoming.workflow import Status
 from govdoc.organizations.models import Agency, Unit
+from govdoc.outgoing.models import OutgoingDocument
+from govdoc.outgoing.workflow import OutgoingStatus
 from govdoc.registers.numbering import format_number
 from govdoc.reports.handling_scope import HandlingScope, handling_scope
 
@@ -67,7 +69,7 @@ class HandlingRegisterRow:
     state: str
     completed_on: dt.date | None = None
     days_late: int = 0
-    # The reply (an outgoing document) is linked once outgoing documents exist.
+    # The number and symbol of the issued replies (outgoing documents answering it).
     reply_code: str = ""
     note: str = ""
 
@@ -227,7 +229,28 @@ def _note(incoming: IncomingDocument, assignments: list[Assignment]) -> str:
     return "; ".join(parts)
 
 
-def _row(incoming: IncomingDocument, today: dt.date) -> HandlingRegisterRow:
+def _reply_codes(incomings: QuerySet[IncomingDocument]) -> dict[int, str]:
+    """The numbers of the issued replies to these documents, in one query: "05/BTNMT-ĐĐ",
+    several in the order they were issued, a revoked one marked."""
+    replies = (
+        OutgoingDocument.objects.filter(
+            draft__reply_to_id__in=incomings.order_by().values("pk"), issued_at__isnull=False
+        )
+        .order_by("issued_at", "pk")
+        .values_list(
+            "draft__reply_to_id", "document__code_number", "document__code_notation", "status"
+        )
+    )
+    codes: dict[int, list[str]] = {}
+    for incoming_id, number, notation, status in replies:
+        code = f"{number}/{notation}" if number and notation else number or notation
+        if status == OutgoingStatus.REVOKED:
+            code = f"{code} (đã thu hồi)"
+        codes.setdefault(int(incoming_id), []).append(code)
+    return {pk: "; ".join(items) for pk, items in codes.items()}
+
+
+def _row(incoming: IncomingDocument, today: dt.date, reply_code: str = "") -> HandlingRegisterRow:
     document = incoming.document
     assignments: list[Assignment] = getattr(incoming, "work", [])
     top = _lead(assignments, None)
@@ -251,6 +274,7 @@ def _row(incoming: IncomingDocument, today: dt.date) -> HandlingRegisterRow:
         state=state,
         completed_on=completed_on,
         days_late=days_late,
+        reply_code=reply_code,
         note=_note(incoming, assignments),
     )
 
@@ -264,7 +288,8 @@ def handling_register_rows(
     today: dt.date | None = None,
 ) -> tuple[HandlingRegisterRow, ...]:
     """The incoming documents of the period (annulled ones left out: nothing to handle),
-    by arrival number, each with its lead, deadline and progress as of `today`."""
+    by arrival number, each with its lead, deadline and progress as of `today`, and the
+    numbers of its issued replies."""
     scope = handling_scope(actor, agency_id)
     day = today or timezone.localdate()
     work = (
@@ -285,7 +310,8 @@ def handling_register_rows(
         .prefetch_related(Prefetch("assignments", queryset=work, to_attr="work"))
         .order_by("arrival_year", "arrival_number")
     )
-    return tuple(_row(incoming, day) for incoming in queryset)
+    replies = _reply_codes(queryset)
+    return tuple(_row(incoming, day, replies.get(incoming.pk, "")) for incoming in queryset)
 
 
 def handling_register_book(

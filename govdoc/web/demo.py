@@ -1,6 +1,7 @@
 """The demo installation (`govdoc demo`): a ministry with its general department, units,
-positions, the five demo accounts, a directory of agencies, and incoming documents across the
-current year.
+positions, the demo accounts (five in the ministry, the general department's clerk), a
+directory of agencies, incoming documents across the current year and outgoing documents in
+every state (`demo_outgoing`).
 
 Everything is written through the services (organisations, registration), as an operator
 would, so the demo also exercises validation, numbering and the journal. Only the first
@@ -47,6 +48,7 @@ from govdoc.registers.numbering import format_number
 from govdoc.web import demo_data as data
 from govdoc.web.demo_data import AgencySpec
 from govdoc.web.demo_handling import TASKS, demo_handling
+from govdoc.web.demo_outgoing import demo_general_department_clerk, demo_outgoing
 from govdoc.web.demo_signing import demo_signing
 
 DEFAULT_DOCUMENTS = 300
@@ -64,6 +66,9 @@ LOCAL_KINDS = frozenset(
 )
 
 Progress = Callable[[str], None]
+
+# The ministry's accounts, then the general department's clerk.
+ALL_ACCOUNTS = (*data.ACCOUNTS, *data.GENERAL_DEPARTMENT_ACCOUNTS)
 
 
 @dataclass(frozen=True)
@@ -96,13 +101,17 @@ def demo_install(
         count = _incoming(ministry, people, count=documents, rng=rng, say=say)
         assigned = demo_handling(ministry, people, rng=rng, say=say) if count else 0
         demo_signing(admin=admin, ministry=ministry, people=people)
+        general = Agency.objects.get(organ_id=data.GENERAL_DEPARTMENT.organ_id)
+        people |= demo_general_department_clerk(admin=admin, general=general)
+        outgoing = demo_outgoing(ministry=ministry, people=people, say=say) if count else None
+    sent = f", {outgoing.drafts} văn bản đi ({outgoing.issued} đã phát hành)" if outgoing else ""
     message = (
         f"Đã tạo dữ liệu mẫu: {ministry.name} ({ministry.organ_id}), "
         f"{len(data.UNITS)} đơn vị, {len(data.DIRECTORY)} cơ quan trong danh bạ, "
-        f"{len(data.ACCOUNTS)} tài khoản, {count} văn bản đến ({assigned} đã phân công xử lý) "
-        f"và {len(TASKS)} công việc giao."
+        f"{len(ALL_ACCOUNTS)} tài khoản, {count} văn bản đến ({assigned} đã phân công xử lý)"
+        f"{sent} và {len(TASKS)} công việc giao."
     )
-    return DemoResult(created=True, message=message, documents=count, accounts=tuple(data.ACCOUNTS))
+    return DemoResult(created=True, message=message, documents=count, accounts=ALL_ACCOUNTS)
 
 
 def _existing_state() -> DemoResult | None:
@@ -112,10 +121,16 @@ def _existing_state() -> DemoResult | None:
     if ministry is not None:
         present = User.objects.filter(username__in=usernames, agency=ministry).count()
         if present == len(usernames):
+            existing = set(
+                User.objects.filter(username__in=[a.username for a in ALL_ACCOUNTS]).values_list(
+                    "username", flat=True
+                )
+            )
             return DemoResult(
                 created=False,
                 message="Dữ liệu mẫu đã có sẵn: không thay đổi gì.",
-                accounts=tuple(data.ACCOUNTS),
+                # A demo seeded before the general department had its clerk has five.
+                accounts=tuple(a for a in ALL_ACCOUNTS if a.username in existing),
             )
         return DemoResult(
             created=False,
@@ -124,7 +139,8 @@ def _existing_state() -> DemoResult | None:
                 "mẫu: không tạo dữ liệu mẫu."
             ),
         )
-    taken = sorted(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+    everyone = [account.username for account in ALL_ACCOUNTS]
+    taken = sorted(User.objects.filter(username__in=everyone).values_list("username", flat=True))
     if taken:
         return DemoResult(
             created=False,

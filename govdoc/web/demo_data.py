@@ -37,6 +37,8 @@ class AccountSpec:
     position: str
     unit: str = ""
     email: str = ""
+    # Shown next to the account when it is not the ministry's.
+    agency_name: str = ""
 
 
 MINISTRY = AgencySpec(
@@ -105,6 +107,20 @@ ACCOUNTS: list[AccountSpec] = [
 ]
 # The unit whose leader and specialist are demo accounts: some documents go to the specialist.
 DEMO_UNIT = "KHTC"
+
+# The general department's clerk: what the ministry sends it arrives in its electronic inbox.
+# (unit: an abbreviation of GENERAL_DEPARTMENT_UNITS; position: GENERAL_DEPARTMENT_POSITION.)
+GENERAL_DEPARTMENT_POSITION = ("Văn thư", 80)
+GENERAL_DEPARTMENT_ACCOUNTS: list[AccountSpec] = [
+    AccountSpec(
+        "vanthutc",
+        "Đỗ Thị Minh Nguyệt",
+        Role.CLERK,
+        GENERAL_DEPARTMENT_POSITION[0],
+        "VP",
+        agency_name=GENERAL_DEPARTMENT.name,
+    ),
+]
 
 _UBND_ADDRESS = "Trụ sở Ủy ban nhân dân"
 
@@ -447,4 +463,293 @@ RESULTS: list[str] = [
     "Đã dự thảo công văn trả lời, trình Lãnh đạo Bộ ký ban hành.",
     "Đã có báo cáo đề xuất gửi Lãnh đạo Bộ.",
     "Đã tổng hợp vào báo cáo chung của Bộ.",
+]
+
+
+# ---------------------------------------------------------------------------- outgoing documents
+
+
+@dataclass(frozen=True)
+class RecipientSpec:
+    """A recipient of an outgoing document: a unit of the ministry (its abbreviation), an
+    agency of the directory or the general department (its code), or another recipient by
+    name, reached by e-mail or by post."""
+
+    unit: str = ""
+    agency: str = ""
+    name: str = ""
+    email: str = ""
+    address: str = ""
+    addressee: bool = True
+
+
+@dataclass(frozen=True)
+class OutgoingSpec:
+    """One outgoing document of the demo, taken through the services up to `stage`."""
+
+    stage: str
+    type_name: str
+    subject: str
+    body: tuple[str, ...]
+    recipients: tuple[RecipientSpec, ...]
+    priority: int = 0
+    # An NĐ 30 template (govdoc.outgoing.drafting.templates) generates the body, with
+    # LibreOffice; the other bodies are drawn PDFs. `values`: the template's own fields.
+    template: str = ""
+    values: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
+    # The clerk's reason when the draft is returned.
+    reason: str = ""
+    # A comment of the unit leader on the draft.
+    comment: str = ""
+    # The reply to an incoming document the specialist handles (when the demo has one); the
+    # recipients and subject are then those of the reply.
+    reply: bool = False
+    # The general department's clerk registers it on arrival.
+    register: bool = False
+    # The ministry's clerk records the posting: (postal receipt number, postage).
+    post: tuple[str, str] = ("", "")
+    # Revoked after issuing, with this reason.
+    revoke: str = ""
+    # A certified copy (sao y) is made, for these recipients.
+    copy_for: str = ""
+
+
+# Stages of OutgoingSpec, in the order a draft goes through them.
+DRAFTING = "drafting"
+CONTENT_REVIEW = "content"  # waiting for the unit leader
+FORM_REVIEW = "form"  # waiting for the clerk's check of form and technique
+RETURNED = "returned"
+APPROVED = "approved"  # waiting for the signer's signature
+SIGNED = "signed"  # waiting for the clerk to issue it
+ISSUED = "issued"
+
+GENERAL = RecipientSpec(agency=GENERAL_DEPARTMENT.organ_id)
+GOVERNMENT_OFFICE = "000.00.00.G22"
+PLANNING_MINISTRY = "000.00.00.G05"
+NGHE_AN = "000.00.00.H41"
+HANOI_DEPARTMENT = "000.00.21.H26"
+# Never a real mailbox (RFC 2606): the worker "sends" it to the console unless e-mail is set up.
+DEMO_EMAIL = "vanphong@hoanglong.example.com"
+
+OUTGOING: list[OutgoingSpec] = [
+    OutgoingSpec(
+        stage=DRAFTING,
+        type_name="Tờ trình",
+        subject=(
+            "Đề nghị bổ sung dự toán kinh phí thực hiện kiểm kê đất đai, lập bản đồ hiện trạng "
+            "sử dụng đất"
+        ),
+        body=(
+            "Thực hiện Luật Đất đai năm 2024, Bộ Tài nguyên và Môi trường được giao chủ trì "
+            "tổ chức kiểm kê đất đai, lập bản đồ hiện trạng sử dụng đất trên phạm vi cả nước.",
+            "Dự toán được giao đầu năm chưa bao gồm kinh phí số hóa hồ sơ kiểm kê của các địa "
+            "phương. Bộ kính đề nghị xem xét, bổ sung dự toán để bảo đảm tiến độ.",
+            "Bộ Tài nguyên và Môi trường kính trình Thủ tướng Chính phủ xem xét, quyết định.",
+        ),
+        recipients=(RecipientSpec(agency=GOVERNMENT_OFFICE),),
+        template="to_trinh",
+    ),
+    OutgoingSpec(
+        stage=DRAFTING,
+        type_name="Công văn",
+        subject="Về việc góp ý dự thảo Nghị định về quản lý, sử dụng tài sản công",
+        body=(
+            "Bộ Tài nguyên và Môi trường nhận được văn bản đề nghị góp ý dự thảo Nghị định "
+            "sửa đổi, bổ sung một số điều về quản lý, sử dụng tài sản công.",
+            "Sau khi nghiên cứu, Bộ cơ bản thống nhất với dự thảo và đề nghị làm rõ tiêu chuẩn, "
+            "định mức trang thiết bị chuyên dùng của ngành tài nguyên và môi trường.",
+        ),
+        recipients=(RecipientSpec(agency=PLANNING_MINISTRY),),
+    ),
+    OutgoingSpec(
+        stage=CONTENT_REVIEW,
+        type_name="Báo cáo",
+        subject="Tình hình giải ngân vốn đầu tư công 6 tháng đầu năm",
+        body=(
+            "Tổng kế hoạch vốn đầu tư công năm nay của Bộ đã được giao chi tiết cho các dự án "
+            "đủ thủ tục; tỷ lệ giải ngân đến cuối tháng 6 đạt khoảng 41% kế hoạch.",
+            "Các dự án chậm giải ngân chủ yếu do vướng mắc trong giải phóng mặt bằng và điều "
+            "chỉnh chủ trương đầu tư.",
+            "Bộ đề xuất cho phép điều chuyển vốn giữa các dự án trong cùng lĩnh vực.",
+        ),
+        recipients=(
+            RecipientSpec(agency=GOVERNMENT_OFFICE),
+            RecipientSpec(agency=PLANNING_MINISTRY),
+        ),
+    ),
+    OutgoingSpec(
+        stage=FORM_REVIEW,
+        type_name="Kế hoạch",
+        subject="Mua sắm tài sản, trang thiết bị làm việc của các đơn vị thuộc Bộ",
+        body=(
+            "Mục đích: bảo đảm trang thiết bị làm việc theo tiêu chuẩn, định mức; mua sắm tập "
+            "trung, công khai, tiết kiệm.",
+            "Các đơn vị rà soát nhu cầu, gửi Vụ Kế hoạch - Tài chính trước ngày 15 của tháng "
+            "sau để tổng hợp.",
+        ),
+        recipients=(
+            RecipientSpec(unit="VP"),
+            RecipientSpec(unit="TCCB"),
+            RecipientSpec(unit="TNN"),
+            RecipientSpec(unit="KSONMT"),
+        ),
+        comment="Đã rà soát nội dung; đề nghị Văn thư kiểm tra thể thức trước khi trình ký.",
+    ),
+    OutgoingSpec(
+        stage=RETURNED,
+        type_name="Công văn",
+        subject="Về việc đôn đốc quyết toán vốn đầu tư dự án hoàn thành",
+        body=(
+            "Qua theo dõi, một số dự án đã hoàn thành nhưng chưa lập hồ sơ quyết toán đúng "
+            "thời hạn quy định.",
+            "Đề nghị Sở khẩn trương hoàn thiện hồ sơ, gửi Bộ trước ngày 30 của tháng này.",
+        ),
+        recipients=(RecipientSpec(agency=HANOI_DEPARTMENT),),
+        reason=(
+            "Sai thể thức: thiếu “Lưu: VT, KHTC” ở nơi nhận; trích yếu cần ghi rõ tên dự án. "
+            "Đề nghị sửa và trình lại."
+        ),
+    ),
+    OutgoingSpec(
+        stage=APPROVED,
+        type_name="Công văn",
+        subject="Về việc hướng dẫn xây dựng dự toán ngân sách nhà nước năm sau",
+        body=(
+            "Căn cứ hướng dẫn của Bộ Tài chính, Bộ Tài nguyên và Môi trường hướng dẫn các đơn "
+            "vị xây dựng dự toán ngân sách nhà nước năm sau.",
+            "Dự toán lập đúng biểu mẫu, thuyết minh rõ cơ sở tính toán, gửi Bộ (qua Vụ Kế hoạch "
+            "- Tài chính) đúng thời hạn.",
+        ),
+        recipients=(GENERAL, RecipientSpec(unit="TNN"), RecipientSpec(unit="BĐKH")),
+    ),
+    OutgoingSpec(
+        stage=SIGNED,
+        type_name="Thông báo",
+        subject="Kết luận của Thứ trưởng tại cuộc họp về giải ngân vốn đầu tư công",
+        body=(
+            "Ngày hôm qua, Thứ trưởng Trần Quốc Hưng chủ trì cuộc họp về tình hình giải ngân vốn "
+            "đầu tư công của các dự án do Bộ quản lý.",
+            "Thứ trưởng yêu cầu các chủ đầu tư lập tiến độ giải ngân chi tiết từng tháng, báo "
+            "cáo Bộ vào ngày 25 hằng tháng.",
+        ),
+        recipients=(GENERAL, RecipientSpec(unit="VP"), RecipientSpec(unit="ĐĐ")),
+    ),
+    OutgoingSpec(
+        stage=ISSUED,
+        type_name="Quyết định (cá biệt)",
+        subject="Về việc giao dự toán ngân sách nhà nước cho Tổng cục Quản lý đất đai",
+        body=(
+            "Điều 1. Giao dự toán ngân sách nhà nước năm nay cho Tổng cục Quản lý đất đai theo "
+            "phụ lục kèm theo Quyết định này.",
+            "Điều 2. Tổng cục Quản lý đất đai tổ chức thực hiện dự toán được giao đúng quy định "
+            "của Luật Ngân sách nhà nước.",
+            "Điều 3. Quyết định có hiệu lực kể từ ngày ký. Chánh Văn phòng Bộ, Vụ trưởng Vụ Kế "
+            "hoạch - Tài chính, Tổng cục trưởng Tổng cục Quản lý đất đai chịu trách nhiệm thi "
+            "hành Quyết định này.",
+        ),
+        recipients=(GENERAL, RecipientSpec(unit="VP")),
+        template="quyet_dinh",
+        values=(
+            ("issuing_authority", "Bộ trưởng Bộ Tài nguyên và Môi trường"),
+            (
+                "legal_bases",
+                (
+                    "Căn cứ Luật Ngân sách nhà nước ngày 25 tháng 6 năm 2015;",
+                    "Căn cứ Nghị định số 68/2022/NĐ-CP ngày 22 tháng 9 năm 2022 của Chính phủ "
+                    "quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ Tài nguyên "
+                    "và Môi trường;",
+                    "Theo đề nghị của Vụ trưởng Vụ Kế hoạch - Tài chính.",
+                ),
+            ),
+            ("recipients", ("Như Điều 3;", "Bộ trưởng (để báo cáo);")),
+        ),
+        register=True,
+        copy_for="Kho bạc Nhà nước; Lưu: VT.",
+    ),
+    OutgoingSpec(
+        stage=ISSUED,
+        type_name="Công văn",
+        subject="Về việc hướng dẫn thủ tục giao đất, cho thuê đất thực hiện dự án",
+        body=(
+            "Bộ Tài nguyên và Môi trường nhận được văn bản của Quý cơ quan đề nghị hướng dẫn "
+            "thủ tục giao đất, cho thuê đất thực hiện dự án.",
+            "Về vấn đề này, đề nghị Quý cơ quan thực hiện theo quy định của Luật Đất đai và các "
+            "văn bản hướng dẫn thi hành; trường hợp còn vướng mắc, tổng hợp báo cáo Bộ.",
+        ),
+        recipients=(RecipientSpec(agency=NGHE_AN),),
+        reply=True,
+    ),
+    OutgoingSpec(
+        stage=ISSUED,
+        type_name="Thông báo",
+        subject="Về việc tổ chức Hội nghị sơ kết công tác tài chính 6 tháng",
+        body=(
+            "Bộ Tài nguyên và Môi trường tổ chức Hội nghị sơ kết công tác tài chính 6 tháng đầu "
+            "năm và triển khai nhiệm vụ 6 tháng cuối năm.",
+            "Các đơn vị chuẩn bị báo cáo tóm tắt, gửi Vụ Kế hoạch - Tài chính trước hội nghị "
+            "03 ngày làm việc.",
+        ),
+        recipients=(
+            RecipientSpec(unit="VP"),
+            RecipientSpec(unit="TCCB"),
+            RecipientSpec(unit="PC"),
+            RecipientSpec(unit="ĐĐ"),
+            RecipientSpec(agency=GENERAL_DEPARTMENT.organ_id, addressee=False),
+        ),
+        register=True,
+    ),
+    OutgoingSpec(
+        stage=ISSUED,
+        type_name="Công văn",
+        subject="Về việc đôn đốc báo cáo kết quả thống kê đất đai",
+        body=(
+            "Thực hiện quy định về thống kê, kiểm kê đất đai, Bộ Tài nguyên và Môi trường đề "
+            "nghị các cơ quan gửi báo cáo kết quả thống kê đất đai của địa phương.",
+            "Báo cáo gửi kèm cơ sở dữ liệu thống kê qua hệ thống trước ngày 15 của tháng sau.",
+        ),
+        recipients=(
+            GENERAL,
+            RecipientSpec(agency=NGHE_AN),
+            RecipientSpec(agency=HANOI_DEPARTMENT),
+        ),
+        priority=1,
+    ),
+    OutgoingSpec(
+        stage=ISSUED,
+        type_name="Công văn",
+        subject="Về việc trả lời kiến nghị về thủ tục thuê đất",
+        body=(
+            "Bộ Tài nguyên và Môi trường nhận được kiến nghị của Công ty về thủ tục thuê đất "
+            "thực hiện dự án khu đô thị.",
+            "Đề nghị Công ty liên hệ Sở Tài nguyên và Môi trường nơi có đất để được hướng dẫn "
+            "hồ sơ theo quy định.",
+        ),
+        recipients=(
+            RecipientSpec(
+                name="Công ty Cổ phần Đầu tư Xây dựng Hoàng Long",
+                email=DEMO_EMAIL,
+            ),
+            RecipientSpec(
+                name="Hội Khoa học Đất Việt Nam",
+                address="Số 61 Hàng Chuối, Hai Bà Trưng, Hà Nội",
+                addressee=False,
+            ),
+        ),
+        post=("RR012345678VN", "27.000 đồng"),
+    ),
+    OutgoingSpec(
+        stage=ISSUED,
+        type_name="Giấy mời",
+        subject="Dự họp về phân bổ kế hoạch đầu tư công trung hạn",
+        body=(
+            "Bộ Tài nguyên và Môi trường trân trọng kính mời đại diện lãnh đạo đơn vị dự họp về "
+            "phân bổ kế hoạch đầu tư công trung hạn.",
+            "Thời gian: 08 giờ 00, thứ Năm tuần sau. Địa điểm: Phòng họp số 1, trụ sở Bộ.",
+        ),
+        recipients=(GENERAL, RecipientSpec(unit="TCCB"), RecipientSpec(unit="ĐĐ")),
+        revoke=(
+            "Hoãn cuộc họp do thay đổi lịch công tác của Lãnh đạo Bộ; thời gian họp sẽ được "
+            "thông báo sau."
+        ),
+    ),
 ]

@@ -27,7 +27,7 @@ from govdoc.audit.services import audit_record
 from govdoc.core.errors import DomainError, NotFound, ValidationFailed
 from govdoc.documents.models import DocumentFile, Priority
 from govdoc.documents.storage import Upload
-from govdoc.incoming.access import incoming_for
+from govdoc.incoming.access import incoming_for, require_files_available
 from govdoc.incoming.inputs import IncomingInput
 from govdoc.incoming.models import IncomingDocument
 from govdoc.incoming.selectors import IncomingFilters, incoming_list
@@ -318,6 +318,7 @@ def get_incoming(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
 def download_file(request: HttpRequest, incoming_id: int, file_id: int) -> FileResponse:
     actor = _actor(request)
     incoming = incoming_for(actor, incoming_id)
+    require_files_available(incoming)
     item = (
         DocumentFile.objects.select_related("stored")
         .filter(pk=file_id, document_id=incoming.document_id)

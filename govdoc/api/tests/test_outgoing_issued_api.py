@@ -105,7 +105,7 @@ def test_the_issued_file_is_downloaded_by_those_who_see_it(
     response = apis["clerk"].client.get(main["download_url"])
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert main["name"] == "01-QĐ-BTNMT.pdf"
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response.getvalue().startswith(b"%PDF")
     assert apis["outsider"].client.get(main["download_url"]).status_code == 404
     assert apis["clerk"].get(f"/documents/{issued['id']}/files/999999").status_code == 404
 
@@ -188,7 +188,7 @@ def test_copies_are_numbered_signed_and_downloaded(
     assert copy["code"] == "01/SY-BTNMT" and copy["signed"] is True
     download = apis["clerk"].client.get(copy["download_url"])
     assert download.status_code == 200
-    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert download.getvalue().startswith(b"%PDF")
     # a wrong password keeps the number; signing again finishes the copy
     wrong = apis["clerk"].post(path, {"kind": "SL", "password": "sai"})
     assert wrong.status_code == 400 and "đã được cấp số 02/SL-BTNMT" in wrong.json()["message"]

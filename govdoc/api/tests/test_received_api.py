@@ -224,3 +224,21 @@ def test_corrections_come_as_json(
     # an empty JSON body registers it as sent
     response = client.post(url, "", content_type="application/json")
     assert response.status_code == 201, response.json()
+
+
+def test_a_registered_document_the_sender_revoked_gives_no_file_in_the_incoming_api(
+    received: ReceivedDocument, personas: dict[str, User], api_client: ClientFor
+) -> None:
+    # given a received document registered, then revoked by its sender
+    incoming = received_register(received=received, data=None, actor=personas["clerk"])
+    file_id = incoming.document.files.order_by("position").first().pk  # type: ignore[union-attr]
+    client = api_client(personas["clerk"])
+    url = f"/api/incoming/{incoming.pk}/files/{file_id}"
+    assert client.get(url).status_code == 200
+    received_withdraw(received=received, reason="Ban hành nhầm")
+    # when the clerk asks the incoming API for its file
+    response = client.get(url)
+    # then it is gone (410) with the reason in Vietnamese, and the list can filter on it
+    assert response.status_code == 410 and response.json()["code"] == "withdrawn"
+    listed = client.get("/api/incoming", {"status": "WITHDRAWN"}).json()
+    assert [item["id"] for item in listed["items"]] == [incoming.pk]

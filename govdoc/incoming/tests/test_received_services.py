@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from govdoc.assignments.models import HandlingHistory
 from govdoc.assignments.services import (
     AssigneeInput,
-    assignment_cancel,
     assignment_progress,
     incoming_assign,
 )
@@ -512,15 +512,14 @@ def test_a_revocation_that_cannot_apply_changes_nothing(
     assert snapshot() == before
 
 
-def test_work_given_on_a_withdrawn_document_stays_open_until_taken_back(
+def test_work_given_on_a_withdrawn_document_is_cancelled_by_the_system(
     ministry: Agency,
     other_agency: Agency,
     personas: dict[str, User],
     doc_type: DocumentType,
     time_machine: Any,
 ) -> None:
-    """The assignments app has no step that closes work for the system: the open work on a
-    revoked document stays open, its handler cannot go on, its assigner takes it back."""
+    """The open work on a revoked document stops: cancelled, with a history row saying why."""
     time_machine.move_to(
         dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False
     )
@@ -544,14 +543,11 @@ def test_work_given_on_a_withdrawn_document_stays_open_until_taken_back(
     incoming.refresh_from_db()
     lead.refresh_from_db()
     assert incoming.status == Status.WITHDRAWN
-    assert lead.status == AssignmentStatus.NEW
-    # then the handler cannot go on, with the reason why
-    lead.incoming = incoming
-    with pytest.raises(InvalidTransition) as caught:
-        assignment_progress(assignment=lead, text="Tiếp tục", actor=personas["specialist"])
-    assert caught.value.message == "Văn bản đã bị nơi gửi thu hồi, không xử lý tiếp được."
-    # and the leader takes the work back
-    lead.refresh_from_db()
-    assignment_cancel(assignment=lead, reason="Văn bản đã bị thu hồi", actor=personas["leader"])
-    lead.refresh_from_db()
+    # then the open work is cancelled by the system, with the reason in its history
     assert lead.status == AssignmentStatus.CANCELLED
+    (row,) = HandlingHistory.objects.filter(assignment=lead, action="withdrawn")
+    assert row.actor is None and "Thu hồi để ban hành lại" in row.note
+    # and the handler cannot go on
+    lead.incoming = incoming
+    with pytest.raises(InvalidTransition):
+        assignment_progress(assignment=lead, text="Tiếp tục", actor=personas["specialist"])

@@ -219,3 +219,27 @@ def test_the_other_agencys_refusal_reaches_the_sender_with_its_reason(
         received_refuse(received=received, reason="Không thuộc thẩm quyền", actor=their_clerk)
     (dispatch,) = outgoing.dispatches.all()
     assert dispatch.status == DispatchStatus.REFUSED and dispatch.reason == "Không thuộc thẩm quyền"
+
+
+def test_a_refusal_after_registration_still_reaches_the_sender(
+    personas: dict[str, User],
+    other_agency: Agency,
+    issue: Callable[..., OutgoingDocument],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from govdoc.incoming.received_services import received_register
+    from govdoc.incoming.services import incoming_refuse
+
+    outgoing = issue()
+    received = ReceivedDocument.objects.get(agency=other_agency)
+    their_clerk = make_person("vanthu2", agency=other_agency, roles=[Role.CLERK])
+    with django_capture_on_commit_callbacks(execute=True):
+        incoming = received_register(received=received, actor=their_clerk)
+    (dispatch,) = outgoing.dispatches.all()
+    assert dispatch.status == DispatchStatus.ACCEPTED
+    # when their clerk sends the registered document back
+    with django_capture_on_commit_callbacks(execute=True):
+        incoming_refuse(incoming=incoming, reason="Gửi nhầm cơ quan", actor=their_clerk)
+    # then the sender sees the refusal and its reason
+    dispatch.refresh_from_db()
+    assert dispatch.status == DispatchStatus.REFUSED and dispatch.reason == "Gửi nhầm cơ quan"

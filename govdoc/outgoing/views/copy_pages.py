@@ -58,7 +58,7 @@ def copy_make_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         form.is_valid()
         place_errors(form, error.fields, error.message)
-        return issued_page(request, outgoing, failed={"copy": form}, status=error.status)
+        return issued_page(request, outgoing, failed={"make_copy": form}, status=error.status)
     messages.success(request, f"Đã sao văn bản: bản sao số {copy.code}.")
     return redirect("outgoing:issued_detail", pk=outgoing.pk)
 
@@ -75,7 +75,7 @@ def copy_sign_view(request: HttpRequest, pk: int, copy_pk: int) -> HttpResponse:
     return run_issued_action(
         request,
         outgoing,
-        key="copy",
+        key="make_copy",
         form=form,
         step=lambda: copy_sign(copy=copy, actor=request.user, **credentials),
         success=f"Đã ký số bản sao {copy.code}.",

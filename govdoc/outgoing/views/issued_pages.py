@@ -137,7 +137,7 @@ def issued_page(
             ]
         )
     if clerk and outgoing.status not in FROZEN_OUTGOING:
-        built["copy"] = CopyForm()
+        built["make_copy"] = CopyForm()
     built["post"] = PostForm()
     built |= failed or {}
     context = {
@@ -159,7 +159,7 @@ def issued_page(
         "forms": built,
         "failed_dispatch": failed_dispatch,
         "copy_label": secret_label(agency_credential_kind(outgoing.agency_id), agency=True)
-        if "copy" in built
+        if "make_copy" in built
         else "",
         "method_post": Method.POST,
         "method_email": Method.EMAIL,

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from govdoc.core.errors import DomainError, ValidationFailed
+from govdoc.organizations.access import acting_for_ids
 from govdoc.outgoing.access import pending_steps_for
 from govdoc.outgoing.forms.action_forms import (
     CommentForm,
@@ -157,6 +158,8 @@ def step_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def signer_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_or_404(request, pk)
+    if draft.signer_id not in acting_for_ids(request.user, draft.agency_id):
+        raise Http404()
     form = ReasonForm(request.POST, prefix="nguoi-ky")
     return run_action(
         request,

@@ -44,4 +44,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Tài khoản mẫu (chỉ để dùng thử), mật khẩu: {PASSWORD}")
         for account in result.accounts:
             role = Role(account.role).label
-            self.stdout.write(f"  {account.username:<12} {role:<18} {account.full_name}")
+            where = f" ({account.agency_name})" if account.agency_name else ""
+            self.stdout.write(f"  {account.username:<12} {role:<18} {account.full_name}{where}")
