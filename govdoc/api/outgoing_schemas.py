@@ -229,35 +229,6 @@ class CopyIn(SecretIn):
     recipients: str = Field("", title="Nơi nhận bản sao", description="Tối đa 1000 ký tự.")
 
 
-class DraftQuery(Schema):
-    box: Box = Field("mine", title="Hộp dự thảo", description=BOX_HELP)
-    status: Literal[
-        "",
-        "DRAFTING",
-        "IN_REVIEW",
-        "RETURNED",
-        "APPROVED",
-        "SIGNED",
-        "NUMBERED",
-        "ISSUED",
-        "CANCELLED",
-    ] = Field("", title="Trạng thái", description=DRAFT_STATUS_HELP)
-    page: int = Field(1, ge=1, title="Trang")
-    page_size: int = Field(25, ge=1, le=100, title="Số dự thảo mỗi trang")
-
-
-class OutgoingQuery(Schema):
-    year: int | None = Field(None, ge=2000, le=2100, title="Năm")
-    q: str = Field(
-        "", title="Tìm nhanh", description="Số, ký hiệu, trích yếu, người ký; không phân biệt dấu."
-    )
-    status: Literal["", "ISSUED", "UPDATED", "REPLACED", "REVOKED"] = Field(
-        "", title="Trạng thái", description=OUTGOING_STATUS_HELP
-    )
-    page: int = Field(1, ge=1, title="Trang")
-    page_size: int = Field(25, ge=1, le=100, title="Số văn bản mỗi trang")
-
-
 # --- output -------------------------------------------------------------------------------
 
 

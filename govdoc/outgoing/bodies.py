@@ -133,7 +133,7 @@ def template_values(
         "subject": data.subject,
         "signer_name": (getattr(signer, "full_name", "") or "") if signer else "",
         "signer_position": data.signer_position
-        or (signer.position.name if signer and signer.position_id else ""),
+        or (signer.position.name if signer and signer.position else ""),
         "signing_authority": AUTHORITY_PREFIX.get(data.signing_authority, ""),
         "authority_title": data.authority_title,
         "urgency": URGENCY_MARKS.get(data.priority, ""),

@@ -25,8 +25,8 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import astuple, dataclass
+from typing import Any, cast
 
 from govdoc.assignments.models import Assignment
 from govdoc.assignments.workflow import OPEN_STATUSES, HandlingRole
@@ -50,7 +50,12 @@ from govdoc.outgoing.drafting.content import (
     SIGNATURE_PLACEHOLDER,
 )
 from govdoc.outgoing.drafting.pdf_convert import soffice_available
-from govdoc.outgoing.drafting.pdf_font import EmbeddedFont, find_serif_font
+from govdoc.outgoing.drafting.pdf_font import (
+    EmbeddedFont,
+    FontUnavailable,
+    embed_font,
+    find_serif_font,
+)
 from govdoc.outgoing.inputs import DraftInput, RecipientInput
 from govdoc.outgoing.models import Draft, OutgoingDocument
 from govdoc.outgoing.services.changes import outgoing_change
@@ -138,26 +143,21 @@ class _Cast:
     types: dict[str, DocumentType]
 
 
-def demo_outgoing(
-    *, ministry: Agency, people: dict[str, User], say: Progress, templates: bool = True
-) -> OutgoingSummary:
+def demo_outgoing(*, ministry: Agency, people: dict[str, User], say: Progress) -> OutgoingSummary:
     """Every document of `data.OUTGOING`, taken through the services up to its stage.
-    `templates`: generate the template documents with LibreOffice (when it is installed)."""
-    general_clerk = next(
-        p for name, p in people.items() if name == data.GENERAL_DEPARTMENT_ACCOUNTS[0].username
-    )
+    `people`: the demo accounts by username, the general department's clerk among them."""
     cast = _Cast(
         ministry=ministry,
         drafter=people["chuyenvien"],
         unit_head=people["truongphong"],
         clerk=people["vanthu"],
         signer=people["lanhdao"],
-        receiving_clerk=general_clerk,
+        receiving_clerk=people[data.GENERAL_DEPARTMENT_ACCOUNTS[0].username],
         units={u.abbreviation: u for u in Unit.objects.filter(agency=ministry)},
         agencies={a.organ_id: a for a in Agency.objects.exclude(pk=ministry.pk)},
         types={t.name: t for t in DocumentType.objects.filter(is_active=True)},
     )
-    use_templates = templates and soffice_available()
+    use_templates = soffice_available()
     issued = registered = 0
     reply = False
     for spec in data.OUTGOING:
@@ -180,7 +180,8 @@ def demo_outgoing(
 
 def _reply_target(cast: _Cast) -> IncomingDocument | None:
     """An incoming document the specialist handles as lead and has not finished, from an
-    agency of the directory (the reply goes back to it); None when the demo has none."""
+    agency of the directory that is not on this installation (the reply goes back to it
+    through the interconnection); None when the demo has none."""
     assignment = (
         Assignment.objects.filter(
             agency=cast.ministry,
@@ -188,9 +189,8 @@ def _reply_target(cast: _Cast) -> IncomingDocument | None:
             status__in=list(OPEN_STATUSES),
             assignee_person=cast.drafter,
             incoming__isnull=False,
-            incoming__document__issuer__isnull=False,
+            incoming__document__issuer__is_hosted=False,
         )
-        .exclude(incoming__document__issuer=cast.ministry)
         .select_related("incoming__document__issuer")
         .order_by("-incoming__arrival_date", "-pk")
         .first()
@@ -300,29 +300,30 @@ def _approve(draft: Draft, person: User) -> None:
 def _advance(draft: Draft, spec: OutgoingSpec, cast: _Cast) -> OutgoingDocument | None:
     """Take the draft through the circuit up to the spec's stage; the issued document when
     it gets that far."""
-    target = STAGES.index(spec.stage)
-    if target == STAGES.index(data.DRAFTING):
+    if spec.stage not in STAGES:
+        raise ValueError(f"unknown stage {spec.stage!r}")
+    if spec.stage == data.DRAFTING:
         return None
     draft_submit(draft=draft, actor=cast.drafter)
     draft.refresh_from_db()
-    if target == STAGES.index(data.CONTENT_REVIEW):
+    if spec.stage == data.CONTENT_REVIEW:
         return None
     if spec.comment:
         draft_comment(draft=draft, text=spec.comment, actor=cast.unit_head)
     _approve(draft, cast.unit_head)
-    if target == STAGES.index(data.FORM_REVIEW):
+    if spec.stage == data.FORM_REVIEW:
         return None
-    if target == STAGES.index(data.RETURNED):
+    if spec.stage == data.RETURNED:
         for step in pending_steps_for(cast.clerk, draft):
             step_return(step=step, actor=cast.clerk, reason=spec.reason)
         return None
     _approve(draft, cast.clerk)
     _approve(draft, cast.signer)
-    if target == STAGES.index(data.APPROVED):
+    if spec.stage == data.APPROVED:
         return None
     draft_sign(draft=draft, actor=cast.signer, password=DEMO_P12_PASSWORD)
     draft.refresh_from_db()
-    if target == STAGES.index(data.SIGNED):
+    if spec.stage == data.SIGNED:
         return None
     return draft_issue(draft=draft, actor=cast.clerk, password=DEMO_P12_PASSWORD).outgoing
 
@@ -443,8 +444,7 @@ REGULAR, BOLD, ITALIC = "regular", "bold", "italic"
 # Every letter of Vietnamese and the printable ASCII: each style is subset once for all the
 # demo's documents (the subsets are cached), about 10 kB a style once compressed.
 _LOWER = (
-    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữự"
-    "vwxyỳýỷỹỵz"
+    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz"
 )
 ALPHABET = _LOWER + _LOWER.upper() + "".join(chr(c) for c in range(32, 127)) + "“”‘’–…"
 
@@ -464,20 +464,23 @@ class _Fonts:
     """The three styles of Liberation Serif (Vietnamese glyphs) embedded as subsets, or the
     standard Times fonts with the accents dropped when no serif font is installed."""
 
-    def __init__(self, writer: Any, runs: list[_Run]) -> None:
+    def __init__(self, writer: Any, text: str) -> None:
+        """`text`: what the document shows (beyond `ALPHABET`, which is always there)."""
         self.embedded: dict[str, EmbeddedFont] = {}
         paths = {
             REGULAR: find_serif_font(),
             BOLD: find_serif_font(bold=True),
             ITALIC: find_serif_font(italic=True),
         }
-        if all(paths.values()):
-            from govdoc.outgoing.drafting.pdf_font import embed_font
-
+        # Only the letters outside the alphabet change the subsets (rarely: they are cached).
+        extra = "".join(sorted(set(text) - set(ALPHABET)))
+        try:
             for style, path in paths.items():
-                assert path is not None
-                text = ALPHABET + "".join(r.text for r in runs if r.style == style)
-                self.embedded[style] = embed_font(writer, path, text)
+                if path is None:
+                    raise FontUnavailable(style)
+                self.embedded[style] = embed_font(writer, path, ALPHABET + extra)
+        except FontUnavailable:
+            self.embedded = {}  # the standard fonts, without the accents
 
     def width(self, text: str, style: str, size: float) -> float:
         font = self.embedded.get(style)
@@ -493,7 +496,7 @@ class _Fonts:
         return f"{font.encode(text)} Tj"
 
     def resources(self) -> Any:
-        from pyhanko.pdf_utils import generic
+        generic = _pyhanko_generic()
 
         base14 = {REGULAR: "/Times-Roman", BOLD: "/Times-Bold", ITALIC: "/Times-Italic"}
         fonts = generic.DictionaryObject()
@@ -515,6 +518,13 @@ class _Fonts:
 
 
 FONT_NAMES = {REGULAR: "/F1", BOLD: "/F2", ITALIC: "/F3"}
+
+
+def _pyhanko_generic() -> Any:
+    """pyHanko's PDF object model (its constructors are untyped); imported when drawing."""
+    from pyhanko.pdf_utils import generic
+
+    return generic
 
 
 class _Layout:
@@ -614,11 +624,12 @@ def _lay_out(layout: DraftLayout, measure: Callable[[str, str, float], float]) -
         page.y -= 12
     if layout.kinh_gui:
         label_end = page.at(LEFT + 70, page.y, "Kính gửi: ", REGULAR, 13)
-        for name in layout.kinh_gui:
+        for index, name in enumerate(layout.kinh_gui, start=1):
+            stop = "." if index == len(layout.kinh_gui) else ";"
             page.at(
                 label_end,
                 page.y,
-                f"- {name};" if len(layout.kinh_gui) > 1 else f"{name}.",
+                f"- {name}{stop}" if len(layout.kinh_gui) > 1 else f"{name}.",
                 REGULAR,
                 13,
             )
@@ -648,14 +659,12 @@ def _lay_out(layout: DraftLayout, measure: Callable[[str, str, float], float]) -
 def draft_pdf(layout: DraftLayout) -> bytes:
     """A draft's body as an A4 PDF in Vietnamese (Liberation Serif subsets), with the number,
     date and signature places each drawn in a white text run of its own."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.writer import PdfFileWriter
+    from pyhanko.pdf_utils import writer as pdf_writer
 
-    writer = PdfFileWriter()
-    # Laid out twice: once to know the text (the fonts are subset to it), once measured
-    # with the fonts embedded.
-    draft = _lay_out(layout, lambda text, style, size: len(text) * size * 0.5)
-    fonts = _Fonts(writer, draft.runs)
+    generic = _pyhanko_generic()
+    writer: Any = cast(Any, pdf_writer).PdfFileWriter()
+    shown = "".join(v if isinstance(v, str) else "".join(v) for v in astuple(layout))
+    fonts = _Fonts(writer, shown + shown.upper())
     placed = _lay_out(layout, fonts.width)
     pages = placed.page + 1
     for index in range(pages):

@@ -7,11 +7,11 @@ like "not found". The circuit, signing and issuance are in `outgoing_circuit`.""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.http import FileResponse, HttpRequest
-from ninja import FileEx, Form, P, Query, Router
+from ninja import Field, FileEx, Form, P, Query, Router, Schema
 from ninja import Status as Respond
 from ninja.files import UploadedFile
 
@@ -28,11 +28,13 @@ from govdoc.api.outgoing_calls import (
     to_upload,
 )
 from govdoc.api.outgoing_schemas import (
+    BOX_HELP,
+    DRAFT_STATUS_HELP,
+    Box,
     CommentOut,
     DraftCreateIn,
     DraftDetailOut,
     DraftPage,
-    DraftQuery,
     DraftUpdateIn,
     ReasonIn,
     TextIn,
@@ -67,6 +69,23 @@ WRITE: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, **ERRORS}
 FILES_HELP = "Tệp phụ lục, đính kèm (PDF, DOCX, ảnh…), gửi được nhiều tệp."
 BODY_HELP = "Tệp dự thảo: DOCX (hệ thống chuyển sang PDF) hoặc PDF."
 NO_AGENCY = "Tài khoản chưa thuộc cơ quan nào, không soạn thảo được văn bản."
+
+
+class DraftQuery(Schema):
+    box: Box = Field("mine", title="Hộp dự thảo", description=BOX_HELP)
+    status: Literal[
+        "",
+        "DRAFTING",
+        "IN_REVIEW",
+        "RETURNED",
+        "APPROVED",
+        "SIGNED",
+        "NUMBERED",
+        "ISSUED",
+        "CANCELLED",
+    ] = Field("", title="Trạng thái", description=DRAFT_STATUS_HELP)
+    page: int = Field(1, ge=1, title="Trang")
+    page_size: int = Field(25, ge=1, le=100, title="Số dự thảo mỗi trang")
 
 
 @router.get(

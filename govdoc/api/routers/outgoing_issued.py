@@ -7,16 +7,17 @@ a service of the outgoing app. "Not allowed" answers 404, like "not found"."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.http import FileResponse, HttpRequest
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
 from ninja import Status as Respond
 
 from govdoc.api.downloads import BINARY_RESPONSE, journaled_download, via
 from govdoc.api.outgoing_calls import actor_of, refusals, secret
 from govdoc.api.outgoing_schemas import (
+    OUTGOING_STATUS_HELP,
     ChangeIn,
     ChangeResultOut,
     CopyIn,
@@ -24,7 +25,6 @@ from govdoc.api.outgoing_schemas import (
     DispatchOut,
     OutgoingDetailOut,
     OutgoingPage,
-    OutgoingQuery,
     PostIn,
     SecretIn,
 )
@@ -53,6 +53,18 @@ router = Router(tags=["Văn bản đi: đã phát hành"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
 FOUND: dict[int, Any] = {404: ErrorOut, **ERRORS}
 WRITE: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, **ERRORS}
+
+
+class OutgoingQuery(Schema):
+    year: int | None = Field(None, ge=2000, le=2100, title="Năm")
+    q: str = Field(
+        "", title="Tìm nhanh", description="Số, ký hiệu, trích yếu, người ký; không phân biệt dấu."
+    )
+    status: Literal["", "ISSUED", "UPDATED", "REPLACED", "REVOKED"] = Field(
+        "", title="Trạng thái", description=OUTGOING_STATUS_HELP
+    )
+    page: int = Field(1, ge=1, title="Trang")
+    page_size: int = Field(25, ge=1, le=100, title="Số văn bản mỗi trang")
 
 
 def _dispatch_for(actor: Any, dispatch_id: int) -> Dispatch:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from govdoc.api.tests.outgoing_scenario import (
     Api,
@@ -308,6 +309,11 @@ def test_new_versions_by_upload_and_from_a_template(
         f"/drafts/{draft['id']}/versions", {"body": _pdf_file(), "version": 1}
     )
     assert stale.status_code == 409
+    # an unknown template is named as the field the client sent
+    unknown = apis["specialist"].post(
+        f"/drafts/{draft['id']}/versions/template", {"template_code": "khong_co", "values": {}}
+    )
+    assert unknown.status_code == 400 and set(unknown.json()["fields"]) == {"template_code"}
     # a generated body goes through the same service (the template renderer is stubbed:
     # LibreOffice is slow; test_a_draft_made_from_a_template runs the real one)
     from govdoc.api import outgoing_calls
@@ -429,3 +435,16 @@ def test_cancelling_needs_a_reason_and_the_drafter(
     assert response.json()["status"] == "CANCELLED" and response.json()["actions"] == []
     again = apis["specialist"].post(f"/drafts/{draft['id']}/cancel", {"reason": "Lần nữa"})
     assert again.status_code == 409
+
+
+def test_a_browser_session_needs_csrf_to_write(
+    team: dict[str, User], doc_type: DocumentType, other_agency: Agency
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(team["specialist"])
+    body = draft_json(doc_type, team, other_agency)
+    refused = client.post("/api/outgoing/drafts", body, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["code"] == "csrf"
+    assert not Draft.objects.exists()
+    # reads need no token
+    assert client.get("/api/outgoing/drafts").status_code == 200

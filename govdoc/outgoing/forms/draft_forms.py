@@ -116,7 +116,7 @@ class DraftForm(StyledFormMixin, forms.Form):
                     (NO_BODY, "Thêm nội dung sau"),
                 ],
                 initial=UPLOAD,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 required=False,
             )
             self.fields["body"] = forms.FileField(

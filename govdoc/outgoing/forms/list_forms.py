@@ -72,7 +72,7 @@ class MineFilterForm(StyledFormMixin, forms.Form):
     )
 
     def status(self) -> str:
-        if not self.is_bound:
+        """ "mo" (the open ones) unless another valid choice was made."""
+        if not self.is_bound or not self.is_valid():
             return "mo"
-        self.is_valid()
-        return str(self.cleaned_data.get("trang_thai", "mo") if self.is_valid() else "mo")
+        return str(self.cleaned_data.get("trang_thai") or "")

@@ -331,6 +331,8 @@ def draft_return_by_signer(*, draft: Draft, actor: Any, reason: str) -> Draft:
         raise Forbidden("Chỉ người ký được trả lại dự thảo đã duyệt.")
     with transaction.atomic():
         current = locked(draft)
+        if current.status != DraftStatus.APPROVED:
+            raise InvalidTransition("Dự thảo chưa chờ ký: người ký trả lại ở bước duyệt của mình.")
         reset_signer_steps(current)
         move(current, action="return", actor=actor, note=text)
         _notify(
@@ -486,12 +488,12 @@ def circuit_template_save(
             problem = "lượt từ 1 trở lên"
         elif (
             item.rule == AssigneeRule.PERSON
-            and not User.objects.filter(pk=item.person_id, agency=agency).exists()
+            and not User.objects.filter(pk=item.person_id or 0, agency=agency).exists()
         ):
             problem = "chọn một người của cơ quan"
         elif (
             item.rule == AssigneeRule.UNIT_LEADER
-            and not agency.units.filter(pk=item.unit_id).exists()
+            and not agency.units.filter(pk=item.unit_id or 0).exists()
         ):
             problem = "chọn một đơn vị của cơ quan"
         if problem:

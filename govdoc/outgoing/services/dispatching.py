@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
-from govdoc.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from govdoc.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from govdoc.core.tasks_queue import enqueue_on_commit
 from govdoc.documents.models import FileRole
 from govdoc.incoming.inputs import ReceivedInput
@@ -190,9 +190,11 @@ def dispatch_retry(*, dispatch: Dispatch, actor: Any) -> Dispatch:
     if dispatch.method != Method.EMAIL or dispatch.status != DispatchStatus.FAILED:
         raise InvalidTransition("Chỉ gửi lại được thư điện tử gửi không thành công.")
     with transaction.atomic():
-        Dispatch.objects.filter(pk=dispatch.pk, status=DispatchStatus.FAILED).update(
+        updated = Dispatch.objects.filter(pk=dispatch.pk, status=DispatchStatus.FAILED).update(
             status=DispatchStatus.QUEUED, status_at=timezone.now(), reason=""
         )
+        if updated != 1:
+            raise Conflict("Thư điện tử này vừa được gửi lại.")
         DispatchEvent.objects.create(
             dispatch=dispatch,
             at=timezone.now(),

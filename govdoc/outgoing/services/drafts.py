@@ -126,7 +126,7 @@ def _check(data: DraftInput, *, agency: Agency, actor: Any) -> CheckedDraft:
 def _recipient(item: RecipientInput, *, agency: Agency, position: int) -> DraftRecipient:
     method = item.method
     if item.kind == RecipientKind.UNIT:
-        unit = Unit.objects.filter(pk=item.unit_id, agency=agency, is_active=True).first()
+        unit = Unit.objects.filter(pk=item.unit_id or 0, agency=agency, is_active=True).first()
         if unit is None:
             raise ValidationFailed("đơn vị không thuộc cơ quan.")
         return DraftRecipient(
@@ -138,7 +138,7 @@ def _recipient(item: RecipientInput, *, agency: Agency, position: int) -> DraftR
             position=position,
         )
     if item.kind == RecipientKind.AGENCY:
-        target = Agency.objects.filter(pk=item.agency_id, is_active=True).first()
+        target = Agency.objects.filter(pk=item.agency_id or 0, is_active=True).first()
         if target is None:
             raise ValidationFailed("cơ quan không có trong danh bạ.")
         if target.pk == agency.pk:

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 
 from govdoc.audit.models import AuditEvent
+from govdoc.conftest import make_person
 from govdoc.core.errors import Forbidden, InvalidTransition
+from govdoc.documents.storage import open_stored
 from govdoc.incoming.models import ReceivedDocument
 from govdoc.incoming.received_services import received_register
 from govdoc.organizations.models import Agency, User
 from govdoc.organizations.roles import Role
-from govdoc.conftest import make_person
 from govdoc.outgoing.access import pending_steps_for
 from govdoc.outgoing.models import Draft, OutgoingDocument
 from govdoc.outgoing.services.circuits import draft_submit, step_approve, step_return
@@ -26,7 +27,6 @@ from govdoc.registers.models import RegisterEntry
 from govdoc.signatures.models import SigningCredential
 from govdoc.signatures.testing_pki import TestPki
 from govdoc.signatures.verify import verify_pdf
-from govdoc.documents.storage import open_stored
 
 pytestmark = pytest.mark.django_db
 

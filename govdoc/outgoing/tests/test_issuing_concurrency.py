@@ -37,11 +37,11 @@ def _signed(make_draft: Callable[..., Draft], personas: dict[str, Any], pki: Tes
     return draft
 
 
-def _run_together(jobs: list[Callable[[], None]]) -> list[BaseException]:
+def _run_together(jobs: list[Callable[[], object]]) -> list[BaseException]:
     barrier = threading.Barrier(len(jobs))
     errors: list[BaseException] = []
 
-    def runner(job: Callable[[], None]) -> None:
+    def runner(job: Callable[[], object]) -> None:
         try:
             barrier.wait(timeout=60)
             job()
@@ -67,13 +67,12 @@ def test_clerks_issuing_at_once_get_numbers_one_to_n(
 ) -> None:
     # given eight signed drafts
     drafts = [_signed(make_draft, personas, pki) for _ in range(CLERKS)]
+
     # when eight clerks' threads issue them at the same moment
-    errors = _run_together(
-        [
-            lambda d=draft: draft_issue(draft=d, actor=personas["clerk"], password=pki.password)
-            for draft in drafts
-        ]
-    )
+    def issuer(draft: Draft) -> Callable[[], object]:
+        return lambda: draft_issue(draft=draft, actor=personas["clerk"], password=pki.password)
+
+    errors = _run_together([issuer(draft) for draft in drafts])
     # then every one is issued, the numbers are 1..8 with no gap and no duplicate
     assert errors == []
     numbers = sorted(OutgoingDocument.objects.values_list("number", flat=True))

@@ -152,9 +152,9 @@ def test_an_ad_hoc_parallel_opinion_holds_the_stage_until_both_approve(
     from govdoc.conftest import make_person
     from govdoc.organizations.roles import Role
 
-    legal = make_person(
-        "phapche", agency=personas["clerk"].agency, roles=[Role.SPECIALIST], unit=units["TCCB"]
-    )
+    agency = personas["clerk"].agency
+    assert agency is not None
+    legal = make_person("phapche", agency=agency, roles=[Role.SPECIALIST], unit=units["TCCB"])
     draft = make_draft()
     # given the drafter adds an opinion step in parallel with the content approval
     step = step_add(

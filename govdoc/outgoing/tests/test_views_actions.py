@@ -136,7 +136,10 @@ def test_the_drafter_adds_an_ad_hoc_step(
     added = draft.steps.get(is_ad_hoc=True)
     assert added.assignee_role == "CLERK" and added.status == StepStatus.PENDING
     # and nobody else may add one
-    assert client_for(personas["leader"]).post(url, {"kind": "OPINION", "stage": "1"}).status_code == 404
+    assert (
+        client_for(personas["leader"]).post(url, {"kind": "OPINION", "stage": "1"}).status_code
+        == 404
+    )
 
 
 def test_the_drafter_cancels_with_a_reason(
@@ -306,3 +309,45 @@ def test_what_the_issuance_noticed_is_shown_as_a_warning(
     page = response.content.decode()
     assert response.status_code == 200
     assert "alert-warning" in page and "Không tìm thấy chỗ ghi số" in page
+
+
+def test_approve_and_sign_with_a_wrong_password_keeps_the_approval_and_says_so(
+    personas: dict[str, User],
+    make_draft: Callable[..., Draft],
+    credentials: dict[str, SigningCredential],
+    client_for: ClientFor,
+) -> None:
+    draft = approved(make_draft(), personas, upto=2)
+    (step,) = pending_steps_for(personas["leader"], draft)
+    response = client_for(personas["leader"]).post(
+        _url("draft_sign", draft), {"step": step.pk, "secret": "sai"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Đã duyệt dự thảo nhưng chưa ký số được" in page
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.APPROVED and draft.signed_version is None
+
+
+def test_a_returned_draft_shows_why(
+    personas: dict[str, User], make_draft: Callable[..., Draft], client_for: ClientFor
+) -> None:
+    draft = submitted(make_draft(), personas)
+    (step,) = pending_steps_for(personas["unit_head"], draft)
+    client_for(personas["unit_head"]).post(
+        _url("step_return", draft, step.pk), {"reason": "Bổ sung căn cứ pháp lý"}
+    )
+    page = client_for(personas["specialist"]).get(_url("draft_detail", draft)).content.decode()
+    assert 'data-testid="returned"' in page and "Bổ sung căn cứ pháp lý" in page
+    assert "Trình lại" in page
+
+
+def test_the_signer_cannot_return_a_draft_still_in_review_around_the_circuit(
+    personas: dict[str, User], make_draft: Callable[..., Draft], client_for: ClientFor
+) -> None:
+    draft = submitted(make_draft(), personas)
+    before = _state(draft)
+    response = client_for(personas["leader"]).post(
+        _url("draft_signer_return", draft), {"nguoi-ky-reason": "Chưa đến lượt"}
+    )
+    assert response.status_code == 404 and _state(draft) == before

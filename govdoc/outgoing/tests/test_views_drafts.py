@@ -72,8 +72,10 @@ def test_the_new_draft_form_renders_with_signers_leaders_first(
     page = response.content.decode()
     assert response.status_code == 200
     # the signer list puts the agency's leaders first, then the units' leaders
-    assert page.index("Lãnh đạo cơ quan") < page.index("Trần Văn Lãnh Đạo") < page.index(
-        "Lãnh đạo đơn vị"
+    assert (
+        page.index("Lãnh đạo cơ quan")
+        < page.index("Trần Văn Lãnh Đạo")
+        < page.index("Lãnh đạo đơn vị")
     )
     assert page.index("Lãnh đạo đơn vị") < page.index("Lê Văn Trưởng")
     # and the subject has the focus, the template list is there
@@ -174,7 +176,9 @@ def test_the_template_fields_come_from_the_registry(
         reverse("outgoing:template_fields"), {"template_code": "giay_moi"}, HTTP_HX_REQUEST="true"
     ).content.decode()
     # the content fields with their Vietnamese labels; the metadata's are not asked again
-    assert "Thành phần được mời" in page and "Địa điểm" in page and 'name="mau-meeting_time"' in page
+    assert (
+        "Thành phần được mời" in page and "Địa điểm" in page and 'name="mau-meeting_time"' in page
+    )
     assert 'name="mau-signer_name"' not in page and 'name="mau-subject"' not in page
     # and no template: nothing
     empty = client.get(reverse("outgoing:template_fields")).content.decode()
@@ -294,9 +298,11 @@ def test_a_reply_is_prefilled_from_the_incoming_document(
     page = client.get(reverse("incoming:detail", args=[incoming_to_answer.pk])).content.decode()
     assert f'data-reply="{draft.pk}"' in page
     # and someone who does not handle the document gets no button, nor the draft
-    page = client_for(personas["clerk"]).get(
-        reverse("incoming:detail", args=[incoming_to_answer.pk])
-    ).content.decode()
+    page = (
+        client_for(personas["clerk"])
+        .get(reverse("incoming:detail", args=[incoming_to_answer.pk]))
+        .content.decode()
+    )
     assert 'data-testid="reply-button"' not in page and f'data-reply="{draft.pk}"' not in page
 
 
@@ -402,7 +408,9 @@ def test_attachments_are_added_and_taken_off_by_the_editor(
     client = client_for(personas["specialist"])
     # when an attachment is added
     upload = SimpleUploadedFile("phu-luc.pdf", make_pdf("Phu luc"), content_type="application/pdf")
-    response = client.post(reverse("outgoing:draft_attach", args=[draft.pk]), {"attachments": upload})
+    response = client.post(
+        reverse("outgoing:draft_attach", args=[draft.pk]), {"attachments": upload}
+    )
     assert response.status_code == 302
     attachment = DraftAttachment.objects.get()
     # then it is served to the draft's viewers

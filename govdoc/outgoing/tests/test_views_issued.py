@@ -123,7 +123,10 @@ def test_revocation_needs_a_reason_and_freezes_the_document(
     outgoing = issue()
     url = _url("outgoing_change", outgoing)
     # when the specialist tries, 404
-    assert client_for(personas["specialist"]).post(url, {"kind": "REVOKE", "reason": "x"}).status_code == 404
+    assert (
+        client_for(personas["specialist"]).post(url, {"kind": "REVOKE", "reason": "x"}).status_code
+        == 404
+    )
     # when the clerk gives no reason
     response = client_for(personas["clerk"]).post(url, {"kind": "REVOKE", "reason": ""})
     assert response.status_code == 400
@@ -180,9 +183,7 @@ def test_the_clerk_makes_a_signed_copy_and_an_extract(
     assert 'data-field="pages">Văn bản có 1 trang' in response.content.decode()
     assert not DocumentCopy.objects.exists()
     # when a sao y is made
-    response = clerk.post(
-        url, {"kind": "SY", "recipients": "Vụ Pháp chế", "secret": pki.password}
-    )
+    response = clerk.post(url, {"kind": "SY", "recipients": "Vụ Pháp chế", "secret": pki.password})
     # then it has its number in the copies book and is signed
     assert response.status_code == 302
     copy = DocumentCopy.objects.get()

@@ -62,7 +62,9 @@ def test_a_submitted_draft_shows_the_circuit_and_the_pending_step_to_its_reviewe
     assert reverse("outgoing:step_approve", args=[draft.pk, step.pk]) in page
     # and the clerk sees it (submitted) without a step of theirs yet
     page = client_for(personas["clerk"]).get(_detail(draft)).content.decode()
-    assert "step_approve" not in page and reverse("outgoing:draft_submit", args=[draft.pk]) not in page
+    assert (
+        "step_approve" not in page and reverse("outgoing:draft_submit", args=[draft.pk]) not in page
+    )
     # and the outsider does not
     assert client_for(personas["outsider"]).get(_detail(draft)).status_code == 404
 

@@ -192,6 +192,11 @@ def draft_page(
         (h, history_label(h.action, issued="to" in h.data and h.action == "update"))
         for h in draft.history.select_related("actor", "on_behalf_of")
     ]
+    returned = (
+        next((h for h, _label in reversed(history) if h.action == "return"), None)
+        if draft.status == DraftStatus.RETURNED
+        else None
+    )
     outgoing = None
     if draft.status in (DraftStatus.NUMBERED, DraftStatus.ISSUED):
         outgoing = getattr(draft, "outgoing", None)
@@ -220,6 +225,7 @@ def draft_page(
         "failed_step": failed_step,
         "action_message": message,
         "outgoing": outgoing,
+        "returned": returned,
         "late": is_late(draft),
         "sign_label": secret_label(secret_kinds["sign"]),
         "issue_label": secret_label(secret_kinds["issue"], agency=True),

@@ -85,7 +85,7 @@ def draft_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404()
     form = IssueForm(request.POST, units=unit_options(draft.agency_id))
     form.is_valid()
-    keeping_unit = form.cleaned_data.get("keeping_unit") if hasattr(form, "cleaned_data") else None
+    keeping_unit = form.cleaned_data.get("keeping_unit")
     credentials = secret_arguments(
         agency_credential_kind(draft.agency_id), str(form.data.get("secret", ""))
     )

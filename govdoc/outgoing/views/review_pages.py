@@ -38,6 +38,7 @@ from govdoc.outgoing.services.circuits import (
 from govdoc.outgoing.services.drafts import draft_cancel, draft_comment
 from govdoc.outgoing.views.common import draft_or_404, is_htmx
 from govdoc.outgoing.views.draft_pages import actions_for, draft_page, people_of_agency
+from govdoc.outgoing.workflow import DraftStatus
 
 
 def run_action(
@@ -158,7 +159,11 @@ def step_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def signer_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_or_404(request, pk)
-    if draft.signer_id not in acting_for_ids(request.user, draft.agency_id):
+    # The service does not check the status: only an approved draft is the signer's to
+    # send back (in review, the signer returns through their own step).
+    if draft.status != DraftStatus.APPROVED or draft.signer_id not in acting_for_ids(
+        request.user, draft.agency_id
+    ):
         raise Http404()
     form = ReasonForm(request.POST, prefix="nguoi-ky")
     return run_action(

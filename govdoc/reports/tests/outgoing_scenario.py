@@ -43,6 +43,7 @@ from govdoc.outgoing.services.issuing import draft_issue
 from govdoc.outgoing.services.signing import draft_sign
 from govdoc.outgoing.tests.conftest import draft_input, pdf_body
 from govdoc.outgoing.workflow import Method, RecipientKind
+from govdoc.reports.tests.handling_scenario import Period
 from govdoc.signatures.testing_pki import TestPki
 
 TZ = dt.timezone(dt.timedelta(hours=7))
@@ -70,8 +71,8 @@ class OutgoingScenario:
     late_day: dt.date
 
     @property
-    def period(self) -> dict[str, dt.date]:
-        return {"date_from": self.base, "date_to": self.base + dt.timedelta(days=30)}
+    def period(self) -> Period:
+        return Period(date_from=self.base, date_to=self.base + dt.timedelta(days=30))
 
     @property
     def year(self) -> int:

@@ -66,6 +66,13 @@ def _types() -> None:
     seed_document_types(DocumentType)
 
 
+@pytest.fixture
+def no_templates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drawn bodies only: LibreOffice takes seconds per document, and one test is enough for
+    the template documents."""
+    monkeypatch.setattr(demo_outgoing, "soffice_available", lambda: False)
+
+
 def run_demo(capture: Any, *args: str) -> str:
     """The command, with what waits for the commit (the receiving side's reports, the
     e-mail) run as a real installation runs it."""
@@ -187,7 +194,7 @@ def test_demo_has_outgoing_documents_in_every_state(
 
 
 def test_the_general_department_clerk_sees_them_in_the_inbox(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: Any, no_templates: None
 ) -> None:
     # given the demo
     run_demo(django_capture_on_commit_callbacks, "--documents", "5")
@@ -206,7 +213,7 @@ def test_the_general_department_clerk_sees_them_in_the_inbox(
 
 
 def test_second_run_changes_no_outgoing_document(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: Any, no_templates: None
 ) -> None:
     # given a seeded demo
     run_demo(django_capture_on_commit_callbacks, "--documents", "5")
