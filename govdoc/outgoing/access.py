@@ -18,7 +18,8 @@ from govdoc.organizations.roles import Role
 from govdoc.outgoing.models import ApprovalStep, Draft, DraftRecipient, OutgoingDocument
 from govdoc.outgoing.workflow import DraftStatus, RecipientKind, StepStatus
 
-AGENCY_WIDE_ROLES = frozenset({Role.CLERK, Role.AGENCY_LEADER})
+# As for incoming documents (ADR 0003): the agency's administrator reads what its clerks do.
+AGENCY_WIDE_ROLES = frozenset({Role.CLERK, Role.AGENCY_LEADER, Role.ADMIN})
 DRAFTING_ROLES = frozenset({Role.SPECIALIST, Role.UNIT_LEADER, Role.AGENCY_LEADER, Role.CLERK})
 NOT_SUBMITTED = (DraftStatus.DRAFTING, DraftStatus.CANCELLED)
 

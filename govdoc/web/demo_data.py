@@ -548,6 +548,11 @@ OUTGOING: list[OutgoingSpec] = [
         ),
         recipients=(RecipientSpec(agency=GOVERNMENT_OFFICE),),
         template="to_trinh",
+        # Sent to the Government Office, addressed to the Prime Minister.
+        values=(
+            ("kinh_gui", ("Thủ tướng Chính phủ",)),
+            ("recipients", ("Như trên;", "Văn phòng Chính phủ;")),
+        ),
     ),
     OutgoingSpec(
         stage=DRAFTING,

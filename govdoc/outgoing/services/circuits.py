@@ -211,7 +211,9 @@ def draft_submit(*, draft: Draft, actor: Any, note: str = "") -> Draft:
             actor=actor,
             note=note.strip(),
             data={"version": version.number},
-            extra={"submitted_at": timezone.now()},
+            # The first submission counts (reports measure from it); later ones are in
+            # the history.
+            extra={"submitted_at": current.submitted_at or timezone.now()},
         )
         _activate_next(current, actor=actor)
     return current

@@ -11,7 +11,13 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from govdoc.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from govdoc.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from govdoc.documents.models import DocumentType, Priority
 from govdoc.documents.storage import Upload, check_upload, store_bytes
 from govdoc.incoming.access import visible_incoming
@@ -444,7 +450,7 @@ def draft_detach(*, draft: Draft, attachment_id: int, actor: Any) -> None:
             pk=attachment_id, draft=current, removed_at__isnull=True
         ).first()
         if attachment is None:
-            raise ValidationFailed("Không tìm thấy tệp đính kèm.")
+            raise NotFound("Không tìm thấy tệp đính kèm.")
         attachment.removed_at = timezone.now()
         attachment.save(update_fields=["removed_at"])
         history(current, actor=actor, action="detach", data={"name": attachment.name})

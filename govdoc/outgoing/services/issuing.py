@@ -100,6 +100,9 @@ def draft_number(
     keeping_unit = (
         Unit.objects.filter(pk=keeping_unit_id, agency=agency).first() if keeping_unit_id else None
     )
+    if keeping_unit_id and keeping_unit is None:
+        message = "Đơn vị giữ bản lưu phải là một đơn vị của cơ quan."
+        raise ValidationFailed(message, fields={"keeping_unit": message})
     symbol = symbol_for(draft, agency)
     if not has_agency_credential(agency):
         # Refused before a number is taken: the document could not be sealed.

@@ -23,6 +23,9 @@ from govdoc.signatures import services as signature_services
 from govdoc.signatures.models import SigningCredential
 from govdoc.signatures.testing_pki import TestPki, make_test_pki
 
+# The browser fixtures (Chromium, live server, sign-in) for this app's journey test.
+from govdoc.web.tests.conftest import browser, flushable_audit, login, page  # noqa: F401
+
 
 def make_draft_pdf(subject: str = "Ve viec bao cao tinh hinh") -> bytes:
     """A one-page A4 PDF drawn like a template's output: each placeholder in its own

@@ -72,7 +72,7 @@ Action = Callable[[Draft, User, dict[str, Any]], Any]
 ACTIONS: dict[str, tuple[str, set[str], Action]] = {
     "view draft": (
         "CONTENT",
-        {"clerk", "leader", "unit_head", "specialist"},
+        {"clerk", "leader", "unit_head", "specialist", "admin"},
         lambda d, a, c: draft_for(a, d.pk),
     ),
     "edit metadata": (

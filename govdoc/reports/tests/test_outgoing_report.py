@@ -112,7 +112,7 @@ def test_the_unit_head_reads_their_unit(scenario: OutgoingScenario, ministry: Ag
     assert report.unit_total.created == 5
 
 
-@pytest.mark.parametrize("persona", ["specialist", "admin", "tccb"])
+@pytest.mark.parametrize("persona", ["specialist", "tccb"])
 def test_others_read_no_report(persona: str, scenario: OutgoingScenario, ministry: Agency) -> None:
     with pytest.raises(NotFound):
         _report(scenario, persona, ministry)

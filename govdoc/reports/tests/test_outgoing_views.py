@@ -75,11 +75,9 @@ def test_readers_get_every_format_and_exports_are_journaled(
     [
         (REGISTER, "unit_head"),
         (REGISTER, "specialist"),
-        (REGISTER, "admin"),
         (POSTAL, "unit_head"),
         (POSTAL, "specialist"),
         (REPORT, "specialist"),
-        (REPORT, "admin"),
         (LIST, "specialist"),
     ],
 )
