@@ -104,7 +104,10 @@ def planned_circuit(draft: Draft) -> list[PlannedStep]:
                 else None
             )
         if assignee is None:
-            continue  # nobody holds that place: the step is left out rather than stuck
+            # Nobody holds that place: the step is left out rather than stuck, and the
+            # draft's history says so (draft_submit).
+            planned.append(PlannedStep(stage=stage, kind=kind, assignee=None, assignee_role=""))
+            continue
         if assignee.pk in (draft.drafter_id, draft.signer_id) and kind == StepKind.CONTENT:
             continue  # a unit leader drafting, or the signer, does not approve their own content
         planned.append(PlannedStep(stage=stage, kind=kind, assignee=assignee))
@@ -200,7 +203,18 @@ def draft_submit(*, draft: Draft, actor: Any, note: str = "") -> Draft:
         if version.pdf_id is None:
             raise ValidationFailed(NO_PDF, fields={"body": NO_PDF})
         if not current.steps.exists():
-            _create_steps(current, planned_circuit(current), actor=actor)
+            planned = planned_circuit(current)
+            for left_out in [p for p in planned if p.assignee is None and not p.assignee_role]:
+                history(
+                    current,
+                    actor=actor,
+                    action="step_skipped",
+                    note=f"Bỏ qua bước “{StepKind(left_out.kind).label}” của quy trình mặc "
+                    "định: chưa có người đảm nhiệm.",
+                )
+            _create_steps(
+                current, [p for p in planned if p.assignee or p.assignee_role], actor=actor
+            )
         else:
             # After a return: the steps not approved (and the signer's) are taken again.
             current.steps.exclude(status=StepStatus.APPROVED).update(status=StepStatus.WAITING)
@@ -405,7 +419,8 @@ def step_add(*, draft: Draft, data: StepInput, actor: Any) -> ApprovalStep:
         ):
             raise InvalidTransition("Không thêm bước duyệt khi dự thảo đã duyệt xong.")
         if not current.steps.exists():
-            _create_steps(current, planned_circuit(current), actor=actor)
+            planned = [p for p in planned_circuit(current) if p.assignee or p.assignee_role]
+            _create_steps(current, planned, actor=actor)
         signer_stage = (
             current.steps.filter(kind=StepKind.SIGNER).aggregate(s=Max("stage"))["s"] or 1
         )

@@ -177,3 +177,17 @@ def test_an_ad_hoc_parallel_opinion_holds_the_stage_until_both_approve(
     # and when the opinion is given, the form check opens
     _approve(draft, [legal])
     assert [s.kind for s in pending_steps_for(personas["clerk"], draft)] == [StepKind.FORM]
+
+
+def test_a_step_nobody_holds_is_left_out_and_said_in_the_history(
+    personas: dict[str, User], make_draft: Callable[..., Draft], units: dict[str, Any]
+) -> None:
+    # given a draft of a unit that has no leader
+    draft = make_draft(drafting_unit_id=units["TCCB"].pk)
+    # when it is submitted
+    draft_submit(draft=draft, actor=personas["specialist"])
+    draft.refresh_from_db()
+    # then the content step is left out, the form check opens, and the history says why
+    assert [s.kind for s in draft.steps.order_by("stage")] == [StepKind.FORM, StepKind.SIGNER]
+    (row,) = draft.history.filter(action="step_skipped")
+    assert "Duyệt nội dung" in row.note and "chưa có người đảm nhiệm" in row.note
