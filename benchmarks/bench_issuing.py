@@ -181,7 +181,11 @@ def check_numbers(expected: int) -> str:
     ok = numbers == list(range(1, expected + 1)) and entries == expected
     gaps = expected - len(set(numbers))
     duplicates = len(numbers) - len(set(numbers))
-    return f"numbers 1..{expected}: {'OK' if ok else 'FAILED'} (missing {gaps}, duplicates {duplicates}, entries {entries})"
+    verdict = "OK" if ok else "FAILED"
+    return (
+        f"numbers 1..{expected}: {verdict} (missing {gaps}, duplicates {duplicates}, "
+        f"entries {entries})"
+    )
 
 
 def main() -> None:

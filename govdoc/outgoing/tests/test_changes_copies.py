@@ -243,3 +243,67 @@ def test_a_refusal_after_registration_still_reaches_the_sender(
     # then the sender sees the refusal and its reason
     dispatch.refresh_from_db()
     assert dispatch.status == DispatchStatus.REFUSED and dispatch.reason == "Gửi nhầm cơ quan"
+
+
+def test_the_sender_follows_assignment_progress_and_completion_there(
+    personas: dict[str, User],
+    other_agency: Agency,
+    issue: Callable[..., OutgoingDocument],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    import datetime as dt
+
+    from govdoc.assignments.services import (
+        AssigneeInput,
+        assignment_complete,
+        assignment_progress,
+        incoming_assign,
+    )
+    from govdoc.assignments.workflow import HandlingRole
+    from govdoc.core.calendar import add_working_days
+    from govdoc.incoming.received_services import received_register
+    from govdoc.incoming.services import incoming_present
+
+    outgoing = issue()
+    received = ReceivedDocument.objects.get(agency=other_agency)
+    their = {
+        "clerk": make_person("vt2", agency=other_agency, roles=[Role.CLERK]),
+        "leader": make_person("ld2", agency=other_agency, roles=[Role.AGENCY_LEADER]),
+        "handler": make_person("cv2", agency=other_agency, roles=[Role.SPECIALIST]),
+    }
+    (dispatch,) = outgoing.dispatches.all()
+
+    def status() -> str:
+        dispatch.refresh_from_db()
+        return dispatch.status
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incoming = received_register(received=received, actor=their["clerk"])
+        incoming_present(incoming=incoming, leader=their["leader"], actor=their["clerk"])
+    assert status() == DispatchStatus.ACCEPTED
+    # when their leader assigns it, the handler reports progress, then completes it
+    due = add_working_days(dt.date.today(), 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        (lead,) = incoming_assign(
+            incoming=incoming,
+            instruction="Xử lý",
+            assignees=[
+                AssigneeInput(role=HandlingRole.LEAD, person_id=their["handler"].pk, due_date=due)
+            ],
+            actor=their["leader"],
+        )
+    assert status() == DispatchStatus.ASSIGNED
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_progress(assignment=lead, text="Đang xử lý", actor=their["handler"])
+    assert status() == DispatchStatus.IN_PROGRESS
+    lead.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_complete(assignment=lead, result="Đã xong", actor=their["handler"])
+    # then the sender saw every step, in order
+    assert status() == DispatchStatus.COMPLETED
+    assert [e.status for e in dispatch.events.all()][-4:] == [
+        DispatchStatus.ACCEPTED,
+        DispatchStatus.ASSIGNED,
+        DispatchStatus.IN_PROGRESS,
+        DispatchStatus.COMPLETED,
+    ]
