@@ -124,6 +124,10 @@ INSTALLED_APPS = [
     "govdoc.incoming",
     "govdoc.assignments",
     "govdoc.outgoing",
+    "govdoc.exchange",
+    # The hub runs as its own process (config/hub_settings.py); listed here only so that its
+    # tests run in the one test session. Installations never use its tables.
+    "govdoc.exchange.hub",
     "govdoc.reports",
     "govdoc.api",
     "govdoc.web",
@@ -295,6 +299,15 @@ DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "govdoc@localhost")
 GOVDOC_BASE_URL = env("BASE_URL").rstrip("/")
 # Seconds between the worker's checks for due periodic jobs.
 GOVDOC_SCHEDULER_INTERVAL = float(env("SCHEDULER_INTERVAL", "30"))
+
+# Interconnection: the govdoc hub's address (empty: packets wait in the outbox), the
+# transport documents to agencies outside this installation take, how often the worker
+# sends what is due and fetches what waits, the packet size cap, and whether old SHA-1
+# signed packets are accepted.
+GOVDOC_HUB_URL = env("HUB_URL").rstrip("/")
+GOVDOC_EXCHANGE_TRANSPORT = env("EXCHANGE_TRANSPORT", "hub")
+GOVDOC_EXCHANGE_POLL_SECONDS = float(env("EXCHANGE_POLL_SECONDS", "30"))
+GOVDOC_EDXML_ALLOW_SHA1 = env_bool("EDXML_ALLOW_SHA1", False)
 
 TASKS = {
     "default": {

@@ -5,6 +5,8 @@ govdoc demo       seed the demo installation (idempotent)
 govdoc worker     the background worker alone: queued tasks and periodic jobs
 govdoc migrate    apply database migrations
 govdoc createadmin  create an administrator account
+govdoc hub        the interconnection hub, its own process and database (docs/hub.md):
+                  serve | migrate | agency add/list/set | token | purge
 govdoc <any Django management command>
 """
 
@@ -98,6 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "worker":
         # Queued tasks (django-tasks-db) and the periodic-job scheduler, in one process.
         _django(["worker", *rest])
+        return 0
+    if command == "hub":
+        # The hub is its own process on its own database: never an installation's settings.
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.hub_settings"
+        _django(["hub", *rest])
         return 0
     if command == "createadmin":
         _django(["createsuperuser", *rest])

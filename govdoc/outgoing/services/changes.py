@@ -5,6 +5,7 @@ trace (revocation, replacement) or they are notified (update)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +21,7 @@ from govdoc.notifications.services import notify
 from govdoc.organizations.access import has_role, unit_leaders
 from govdoc.organizations.models import User
 from govdoc.organizations.roles import Role
-from govdoc.outgoing.models import OutgoingChange, OutgoingDocument
+from govdoc.outgoing.models import Dispatch, OutgoingChange, OutgoingDocument
 from govdoc.outgoing.services.common import history, name_of
 from govdoc.outgoing.workflow import (
     ChangeKind,
@@ -28,6 +29,18 @@ from govdoc.outgoing.workflow import (
     OutgoingStatus,
     next_outgoing_status,
 )
+
+# Apps above this one tell the recipients this app cannot reach (the exchange app: the
+# interconnection). Called inside the change's transaction for each such delivery.
+ChangeHandler = Callable[[Dispatch, OutgoingChange, Any], None]
+_change_handlers: dict[str, list[ChangeHandler]] = {}
+
+
+def register_change_handler(method: str, handler: ChangeHandler) -> None:
+    handlers = _change_handlers.setdefault(method, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
 
 ACTION = {ChangeKind.REVOKE: "revoke", ChangeKind.REPLACE: "replace", ChangeKind.UPDATE: "update"}
 WITHDRAWS = frozenset({ChangeKind.REVOKE, ChangeKind.REPLACE})
@@ -174,3 +187,5 @@ def _tell_recipients(outgoing: OutgoingDocument, change: OutgoingChange, *, acto
             from govdoc.outgoing.tasks import send_change_email
 
             enqueue_on_commit(send_change_email, dispatch.pk, change.pk)
+        for handler in _change_handlers.get(dispatch.method, []):
+            handler(dispatch, change, actor)

@@ -12,6 +12,7 @@ Each change of a delivery is a DispatchEvent; the receiving side's steps arrive 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -33,6 +34,18 @@ from govdoc.outgoing.services.common import name_of
 from govdoc.outgoing.workflow import DispatchStatus, Method, dispatch_moves_to
 
 EXTERNAL_PREFIX = "outgoing-dispatch:"
+
+# Apps above this one carry deliveries this app cannot (the exchange app: the
+# interconnection). Each handler is called inside the issuance's transaction with the new
+# delivery (status QUEUED) and the actor; it queues its own work.
+DispatchHandler = Callable[[Dispatch, Any], None]
+_handlers: dict[str, list[DispatchHandler]] = {}
+
+
+def register_dispatch_handler(method: str, handler: DispatchHandler) -> None:
+    handlers = _handlers.setdefault(method, [])
+    if handler not in handlers:
+        handlers.append(handler)
 
 
 def external_ref(dispatch: Dispatch) -> str:
@@ -94,6 +107,8 @@ def dispatch_all(outgoing: OutgoingDocument, *, actor: Any) -> list[Dispatch]:
             from govdoc.outgoing.tasks import send_dispatch_email
 
             enqueue_on_commit(send_dispatch_email, dispatch.pk)
+        for handler in _handlers.get(recipient.method, []):
+            handler(dispatch, actor)
     audit_record(
         actor=actor,
         action="outgoing.dispatch",

@@ -1,0 +1,435 @@
+"""Every write of the hub: the directory, credentials, sending, fetching and acknowledging
+packets. Each owns its transaction; a refused call changes nothing.
+
+A delivery moves waiting → fetched → done | failed (and waiting | fetched → expired when
+retention gives up on it). Changes are compare-and-set updates under the packet's row lock,
+so that concurrent fetches and acknowledgements of one packet see each other.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+
+from govdoc.core.errors import NotFound, ValidationFailed
+from govdoc.exchange.hub import conf
+from govdoc.exchange.hub.auth import PREFIX_SHOWN, hash_key, new_key, normalize_fingerprint
+from govdoc.exchange.hub.errors import (
+    Gone,
+    LengthRequired,
+    PacketTooLarge,
+    UnknownRecipients,
+)
+from govdoc.exchange.hub.models import (
+    OPEN_STATUSES,
+    Agency,
+    Credential,
+    Delivery,
+    DeliveryStatus,
+    Packet,
+    PacketKind,
+)
+from govdoc.exchange.hub.storage import Readable, StagedPacket, packet_name, packet_store
+
+ORGAN_ID_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+ORGAN_ID_MESSAGE = (
+    "Mã định danh phải có 13 ký tự dạng XXX.XX.XX.Y99 (ví dụ 000.00.00.G12): "
+    "ba nhóm chữ số và một chữ cái in hoa kèm hai chữ số."
+)
+TYPE_HEADER = "X-Edxml-Type"
+TO_HEADER = "X-Edxml-To"
+MAX_REASON = 1000
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} byte"
+
+
+def clean_organ_id(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def is_valid_organ_id(value: str) -> bool:
+    return bool(ORGAN_ID_RE.match(value))
+
+
+# -- directory ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyInput:
+    """Fields of an agency as given by the API or a command; None: leave unchanged."""
+
+    name: str | None = None
+    parent: str | None = None  # OrganId; "" clears it
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    active: bool | None = None
+    mtls_fingerprints: Sequence[str] | None = None
+
+
+def _clean_fingerprints(values: Iterable[str], errors: dict[str, str]) -> list[str]:
+    cleaned: list[str] = []
+    for value in values:
+        fingerprint = normalize_fingerprint(value)
+        if fingerprint is None:
+            errors["mtls_fingerprints"] = (
+                f"Vân tay chứng thư không hợp lệ: {value!r}. Cần SHA-256 dạng 64 chữ số "
+                "thập lục phân (có thể có dấu hai chấm)."
+            )
+            return []
+        if fingerprint not in cleaned:
+            cleaned.append(fingerprint)
+    return cleaned
+
+
+def _would_cycle(agency: Agency | None, parent: Agency) -> bool:
+    if agency is None or agency.pk is None:
+        return False
+    current: Agency | None = parent
+    seen: set[int] = set()
+    while current is not None and current.pk not in seen:
+        if current.pk == agency.pk:
+            return True
+        seen.add(current.pk)
+        current = current.parent
+    return False
+
+
+def _apply(agency: Agency, data: AgencyInput, errors: dict[str, str]) -> None:
+    if data.name is not None:
+        name = " ".join(data.name.split())
+        if not name:
+            errors["name"] = "Vui lòng nhập tên cơ quan."
+        elif len(name) > 300:
+            errors["name"] = "Tên cơ quan tối đa 300 ký tự."
+        agency.name = name
+    if data.parent is not None:
+        parent_id = clean_organ_id(data.parent)
+        if not parent_id:
+            agency.parent = None
+        else:
+            parent = Agency.objects.filter(organ_id=parent_id).first()
+            if parent is None:
+                errors["parent"] = f"Không có cơ quan {parent_id} trên trạm."
+            elif parent_id == agency.organ_id or _would_cycle(agency, parent):
+                errors["parent"] = "Cơ quan cấp trên không được là chính nó hay cấp dưới của nó."
+            else:
+                agency.parent = parent
+    if data.email is not None:
+        email = data.email.strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors["email"] = "Địa chỉ thư điện tử không hợp lệ."
+        agency.email = email
+    if data.phone is not None:
+        agency.phone = data.phone.strip()[:50]
+    if data.address is not None:
+        address = " ".join(data.address.split())
+        if len(address) > 500:
+            errors["address"] = "Địa chỉ tối đa 500 ký tự."
+        agency.address = address
+    if data.active is not None:
+        agency.active = data.active
+    if data.mtls_fingerprints is not None:
+        agency.mtls_fingerprints = _clean_fingerprints(data.mtls_fingerprints, errors)
+
+
+def agency_create(*, organ_id: str, data: AgencyInput) -> Agency:
+    errors: dict[str, str] = {}
+    code = clean_organ_id(organ_id)
+    if not is_valid_organ_id(code):
+        errors["organ_id"] = ORGAN_ID_MESSAGE
+    elif Agency.objects.filter(organ_id=code).exists():
+        errors["organ_id"] = f"Cơ quan {code} đã có trên trạm."
+    if data.name is None:
+        errors["name"] = "Vui lòng nhập tên cơ quan."
+    agency = Agency(organ_id=code)
+    _apply(agency, data, errors)
+    if errors:
+        raise ValidationFailed("Thông tin cơ quan chưa hợp lệ.", fields=errors)
+    try:
+        with transaction.atomic():
+            agency.save()
+    except IntegrityError:
+        message = f"Cơ quan {code} đã có trên trạm."
+        raise ValidationFailed(message, fields={"organ_id": message}) from None
+    return agency
+
+
+def agency_get(organ_id: str) -> Agency:
+    agency = Agency.objects.select_related("parent").filter(organ_id=clean_organ_id(organ_id))
+    found = agency.first()
+    if found is None:
+        raise NotFound(f"Không có cơ quan {clean_organ_id(organ_id)} trên trạm.")
+    return found
+
+
+def agency_update(*, organ_id: str, data: AgencyInput) -> Agency:
+    with transaction.atomic():
+        agency = agency_get(organ_id)
+        Agency.objects.select_for_update().filter(pk=agency.pk).first()
+        errors: dict[str, str] = {}
+        _apply(agency, data, errors)
+        if errors:
+            raise ValidationFailed("Thông tin cơ quan chưa hợp lệ.", fields=errors)
+        agency.save()
+    return agency
+
+
+def credential_issue(*, agency: Agency | None, rotate: bool = False) -> tuple[Credential, str]:
+    """A new key for an agency (agency given) or an administrator (None), shown once.
+    `rotate` revokes the owner's other keys at once; without it they stay valid, so that a
+    key can be replaced without a gap."""
+    raw_key = new_key(admin=agency is None)
+    with transaction.atomic():
+        if rotate:
+            others = Credential.objects.filter(revoked_at__isnull=True)
+            others = (
+                others.filter(agency=agency) if agency is not None else others.filter(is_admin=True)
+            )
+            others.update(revoked_at=timezone.now())
+        credential = Credential.objects.create(
+            agency=agency,
+            is_admin=agency is None,
+            prefix=raw_key[:PREFIX_SHOWN],
+            key_hash=hash_key(raw_key),
+        )
+    return credential, raw_key
+
+
+# -- packets -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendResult:
+    packet: Packet
+    created: bool
+
+
+def _clean_kind(value: str | None) -> str:
+    kind = (value or "").strip().lower()
+    if kind not in PacketKind.values:
+        message = f"Tiêu đề {TYPE_HEADER} phải là edoc hoặc status."
+        raise ValidationFailed(message, fields={TYPE_HEADER: message})
+    return kind
+
+
+def _recipients(value: str | None) -> list[Agency]:
+    codes: list[str] = []
+    for part in (value or "").split(","):
+        code = clean_organ_id(part)
+        if code and code not in codes:
+            codes.append(code)
+    if not codes:
+        message = f"Tiêu đề {TO_HEADER} phải nêu ít nhất một mã định danh cơ quan nhận."
+        raise ValidationFailed(message, fields={TO_HEADER: message})
+    if len(codes) > conf.max_recipients():
+        message = f"Mỗi gói tin gửi tối đa {conf.max_recipients()} cơ quan nhận."
+        raise ValidationFailed(message, fields={TO_HEADER: message})
+    malformed = [code for code in codes if not is_valid_organ_id(code)]
+    if malformed:
+        message = f"Mã định danh không hợp lệ: {', '.join(malformed)}. {ORGAN_ID_MESSAGE}"
+        raise ValidationFailed(message, fields={TO_HEADER: message})
+    known = {a.organ_id: a for a in Agency.objects.filter(organ_id__in=codes, active=True)}
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise UnknownRecipients(
+            "Trạm không có hoặc đang ngừng hoạt động các cơ quan nhận: "
+            f"{', '.join(unknown)}. Không có gì được lưu.",
+            recipients=unknown,
+            field=TO_HEADER,
+        )
+    return [known[code] for code in codes]
+
+
+def _check_xml(staged: StagedPacket) -> None:
+    head = staged.head.removeprefix(_UTF8_BOM).lstrip()
+    if not head.startswith(b"<"):
+        message = "Nội dung gửi lên không phải gói tin XML (edXML)."
+        raise ValidationFailed(message, fields={"body": message})
+
+
+def packet_send(
+    *, sender: Agency, kind: str | None, to: str | None, body: Readable, length: int | None
+) -> SendResult:
+    """Store a packet for its recipients: the bytes durably first (written and fsynced),
+    then the Packet and one Delivery per recipient in one transaction.
+
+    Everything that can be refused without the bytes (type, recipients, declared size) is
+    checked before a byte is read. The same bytes sent again by the same sender, while the
+    first packet is kept, return that packet and deliver nothing new.
+    """
+    if length is None:
+        raise LengthRequired("Thiếu tiêu đề Content-Length: gửi gói tin với độ dài xác định.")
+    cap = conf.max_packet_bytes()
+    if length > cap:
+        raise PacketTooLarge(f"Gói tin {_mb(length)} vượt quá giới hạn {_mb(cap)} của trạm.")
+    if length <= 0:
+        message = "Gói tin rỗng."
+        raise ValidationFailed(message, fields={"body": message})
+    packet_kind = _clean_kind(kind)
+    recipients = _recipients(to)
+
+    store = packet_store()
+    staged = store.stage(body, length)
+    try:
+        _check_xml(staged)
+        existing = _kept(sender, staged.sha256)
+        if existing is not None:
+            return SendResult(packet=existing, created=False)
+        packet_uuid = uuid.uuid4()
+        name = packet_name(packet_uuid)
+        store.commit(staged, name)
+        try:
+            now = timezone.now()
+            with transaction.atomic():
+                packet = Packet.objects.create(
+                    uuid=packet_uuid,
+                    sender=sender,
+                    kind=packet_kind,
+                    sha256=staged.sha256,
+                    size=staged.size,
+                    storage_name=name,
+                    created_at=now,
+                    changed_at=now,
+                )
+                Delivery.objects.bulk_create(
+                    [Delivery(packet=packet, recipient=agency) for agency in recipients]
+                )
+        except IntegrityError:
+            # The same packet, sent at the same moment, won the insert.
+            store.delete(name)
+            existing = _kept(sender, staged.sha256)
+            if existing is None:
+                raise
+            return SendResult(packet=existing, created=False)
+        except BaseException:
+            store.delete(name)
+            raise
+        return SendResult(packet=packet, created=True)
+    finally:
+        store.discard(staged)
+
+
+def _kept(sender: Agency, sha256: str) -> Packet | None:
+    return (
+        Packet.objects.select_related("sender")
+        .filter(sender=sender, sha256=sha256, purged_at__isnull=True)
+        .first()
+    )
+
+
+def _visible_to(agency: Agency, packet_uuid: uuid.UUID) -> Packet:
+    """A packet the agency sent or receives; NotFound otherwise (the same for both)."""
+    receives = Delivery.objects.filter(packet=OuterRef("pk"), recipient=agency)
+    packet = (
+        Packet.objects.select_related("sender")
+        .filter(uuid=packet_uuid)
+        .annotate(receives=Exists(receives))
+        .first()
+    )
+    if packet is None or (packet.sender_id != agency.pk and not packet.receives):
+        raise NotFound()
+    return packet
+
+
+@dataclass(frozen=True)
+class Download:
+    packet: Packet
+    handle: BinaryIO
+
+
+def packet_fetch(*, agency: Agency, packet_uuid: uuid.UUID) -> Download:
+    """The packet's bytes, for its sender or a recipient. A recipient's first download moves
+    its delivery from waiting to fetched (it stays in the inbox until acknowledged)."""
+    packet = _visible_to(agency, packet_uuid)
+    if packet.purged_at is not None:
+        raise Gone(
+            "Gói tin đã hết thời hạn lưu giữ trên trạm và đã bị xóa nội dung "
+            f"({packet.purged_at:%d/%m/%Y})."
+        )
+    handle = packet_store().open(packet.storage_name)
+    try:
+        if packet.sender_id != agency.pk or _receives(packet, agency):
+            _mark_fetched(packet, agency)
+    except BaseException:
+        handle.close()
+        raise
+    return Download(packet=packet, handle=handle)
+
+
+def _receives(packet: Packet, agency: Agency) -> bool:
+    return Delivery.objects.filter(packet=packet, recipient=agency).exists()
+
+
+def _mark_fetched(packet: Packet, agency: Agency) -> None:
+    with transaction.atomic():
+        Packet.objects.select_for_update().filter(pk=packet.pk).first()
+        now = timezone.now()
+        deliveries = Delivery.objects.filter(packet=packet, recipient=agency)
+        deliveries.update(fetch_count=F("fetch_count") + 1)
+        first = deliveries.filter(status=DeliveryStatus.WAITING).update(
+            status=DeliveryStatus.FETCHED, fetched_at=now
+        )
+        if first:
+            Packet.objects.filter(pk=packet.pk).update(changed_at=now)
+
+
+@dataclass(frozen=True)
+class AckResult:
+    delivery: Delivery
+    changed: bool
+
+
+def packet_ack(*, agency: Agency, packet_uuid: uuid.UUID, status: str, reason: str) -> AckResult:
+    """A recipient's transport acknowledgement: done (received and taken in) or fail (could
+    not be taken in; the reason is shown to the sender). Either ends the delivery and takes
+    the packet out of the inbox. A second acknowledgement changes nothing and is not an
+    error."""
+    outcome = {"done": DeliveryStatus.DONE, "fail": DeliveryStatus.FAILED}.get(status)
+    if outcome is None:
+        message = "Trạng thái phải là done hoặc fail."
+        raise ValidationFailed(message, fields={"status": message})
+    clean_reason = reason.strip()
+    if len(clean_reason) > MAX_REASON:
+        message = f"Lý do tối đa {MAX_REASON} ký tự."
+        raise ValidationFailed(message, fields={"reason": message})
+    with transaction.atomic():
+        receives = Delivery.objects.filter(packet=OuterRef("pk"), recipient=agency)
+        packet = (
+            Packet.objects.select_for_update()
+            .filter(uuid=packet_uuid)
+            .filter(Exists(receives))
+            .first()
+        )
+        if packet is None:
+            raise NotFound()
+        delivery = Delivery.objects.get(packet=packet, recipient=agency)
+        if delivery.status not in OPEN_STATUSES:
+            return AckResult(delivery=delivery, changed=False)
+        now = timezone.now()
+        updated = Delivery.objects.filter(pk=delivery.pk, status__in=OPEN_STATUSES).update(
+            status=outcome, acknowledged_at=now, reason=clean_reason
+        )
+        if updated:
+            still_open = Delivery.objects.filter(packet=packet, status__in=OPEN_STATUSES)
+            completed = None if still_open.exists() else now
+            Packet.objects.filter(pk=packet.pk).update(
+                changed_at=now, completed_at=completed or F("completed_at")
+            )
+        delivery.refresh_from_db()
+    return AckResult(delivery=delivery, changed=bool(updated))

@@ -1,0 +1,305 @@
+"""Receiving through the interconnection: fetch what waits for each hosted agency, keep the
+bytes, then check and apply each packet — a document into the agency's electronic inbox, a
+revocation to the document it revokes, a status answer to the delivery it answers — and
+acknowledge it to the transport (done, or fail with the typed reason). Receiving is
+idempotent: the same packet twice (same transport id, or the same bytes) is applied once."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from cryptography import x509
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from govdoc.core.errors import DomainError
+from govdoc.core.tasks_queue import enqueue_on_commit
+from govdoc.documents.models import FileRole
+from govdoc.documents.sniffing import sniff
+from govdoc.documents.storage import open_stored, store_bytes
+from govdoc.exchange.edxml.errors import PacketError
+from govdoc.exchange.edxml.model import (
+    BussinessDocType,
+    DocumentPacket,
+    StatusCode,
+    StatusPacket,
+)
+from govdoc.exchange.edxml.parse import read_packet
+from govdoc.exchange.models import InboxPacket, PacketEvent
+from govdoc.exchange.services.outbox import XML
+from govdoc.exchange.transports.base import ReceivedRef, TransportError
+from govdoc.exchange.transports.registry import transport_for
+from govdoc.exchange.workflow import InboxStatus, PacketKind, next_inbox_status
+from govdoc.exchange.xmldsig.errors import PacketSignatureError
+from govdoc.exchange.xmldsig.verification import check_sender, verify_packet
+from govdoc.incoming.inputs import ReceivedInput, ReceivedSender
+from govdoc.incoming.models import ReceivedDocument
+from govdoc.incoming.received_services import received_deliver, received_withdraw
+from govdoc.incoming.received_workflow import Channel
+from govdoc.organizations.models import Agency
+from govdoc.outgoing.models import Dispatch
+from govdoc.outgoing.services.dispatching import record_status
+from govdoc.outgoing.workflow import DispatchStatus, Method
+from govdoc.signatures.selectors import active_trust_anchors
+
+logger = logging.getLogger(__name__)
+
+STATUS_OF_CODE: dict[StatusCode, str] = {
+    StatusCode.ARRIVED: DispatchStatus.ARRIVED,
+    StatusCode.REFUSED: DispatchStatus.REFUSED,
+    StatusCode.ACCEPTED: DispatchStatus.ACCEPTED,
+    StatusCode.ASSIGNED: DispatchStatus.ASSIGNED,
+    StatusCode.IN_PROGRESS: DispatchStatus.IN_PROGRESS,
+    StatusCode.COMPLETED: DispatchStatus.COMPLETED,
+}
+
+
+@dataclass(frozen=True)
+class Refusal(Exception):
+    """A packet refused for good: `code` for programs, `message` in Vietnamese."""
+
+    code: str
+    message: str
+
+
+def _event(packet: InboxPacket, action: str, before: str, after: str, note: str = "") -> None:
+    PacketEvent.objects.create(
+        inbox=packet,
+        at=timezone.now(),
+        action=action,
+        from_status=before,
+        to_status=after,
+        note=note[:1000],
+    )
+
+
+def _move(packet: InboxPacket, action: str, **changes: object) -> bool:
+    target = next_inbox_status(packet.status, action)
+    if target is None:
+        return False
+    updated = InboxPacket.objects.filter(pk=packet.pk, status=packet.status).update(
+        status=target, **changes
+    )
+    if updated != 1:
+        return False
+    before = packet.status
+    packet.status = target
+    for key, value in changes.items():
+        setattr(packet, key, value)
+    _event(packet, action, before, target, str(changes.get("reason", "")))
+    return True
+
+
+def inbox_poll(*, agency: Agency, transport: str) -> int:
+    """Fetch, keep, apply and acknowledge every packet waiting for `agency`; returns how many
+    were new. A temporary transport failure stops this round (the next one goes on)."""
+    channel = transport_for(transport)
+    try:
+        waiting = channel.list_received(organ_id=agency.organ_id)
+    except TransportError as error:
+        logger.warning("inbox %s/%s: %s", agency.organ_id, transport, error)
+        return 0
+    new = 0
+    for ref in waiting:
+        packet = InboxPacket.objects.filter(
+            agency=agency, transport=transport, external_id=ref.id
+        ).first()
+        if packet is None:
+            try:
+                data = channel.get(organ_id=agency.organ_id, packet_id=ref.id)
+            except TransportError as error:
+                logger.warning("inbox get %s: %s", ref.id, error)
+                return new
+            packet = _keep(agency, transport, ref, data)
+            new += 1
+        if packet.status == InboxStatus.RECEIVED:
+            inbox_apply(packet, authenticated_sender=ref.sender_organ_id)
+        try:
+            channel.acknowledge(
+                organ_id=agency.organ_id,
+                packet_id=ref.id,
+                done=packet.status == InboxStatus.APPLIED,
+                reason=packet.reason,
+            )
+        except TransportError as error:
+            logger.warning("inbox ack %s: %s", ref.id, error)
+    return new
+
+
+def _keep(agency: Agency, transport: str, ref: ReceivedRef, data: bytes) -> InboxPacket:
+    """The packet's bytes kept before anything else (so nothing is lost); the same bytes
+    under another id are the same packet."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        with transaction.atomic():
+            stored = store_bytes(data=data, kind=XML)
+            packet = InboxPacket.objects.create(
+                agency=agency,
+                transport=transport,
+                external_id=ref.id,
+                sha256=digest,
+                packet=stored,
+                sender_organ_id=ref.sender_organ_id[:13],
+                received_at=timezone.now(),
+            )
+            _event(packet, "receive", "", InboxStatus.RECEIVED, f"{len(data)} byte")
+            return packet
+    except IntegrityError:
+        # The same bytes came before under another id (sent twice): one packet.
+        existing = InboxPacket.objects.get(agency=agency, sha256=digest)
+        return existing
+
+
+def inbox_apply(packet: InboxPacket, *, authenticated_sender: str) -> InboxPacket:
+    """Check and apply one kept packet; a refusal is a typed end state, not an error."""
+    assert packet.packet is not None
+    data = open_stored(packet.packet)
+    try:
+        parsed = read_packet(data)
+        verified = verify_packet(
+            data,
+            trust_roots=_roots(),
+            allow_sha1=bool(getattr(settings, "GOVDOC_EDXML_ALLOW_SHA1", False)),
+        )
+        sender = parsed.packet.sender.organ_id
+        check_sender(
+            verified, authenticated_organ_id=authenticated_sender, packet_from_organ_id=sender
+        )
+        with transaction.atomic():
+            if isinstance(parsed.packet, StatusPacket):
+                result = _apply_status(packet.agency, parsed.packet)
+                kind = PacketKind.STATUS
+            else:
+                result = _apply_document(packet, parsed.packet)
+                kind = PacketKind.EDOC
+            _move(
+                packet,
+                "apply",
+                kind=kind,
+                result_ref=result[:100],
+                applied_at=timezone.now(),
+                document_identifier=_document_id(parsed.packet)[:100],
+            )
+    except PacketError as error:
+        _refuse(packet, error.code, error.message)
+    except PacketSignatureError as error:
+        _refuse(packet, f"signature:{error.reason}", error.message_vi)
+    except Refusal as error:
+        _refuse(packet, error.code, error.message)
+    except DomainError as error:
+        _refuse(packet, error.code, error.message)
+    return packet
+
+
+def _refuse(packet: InboxPacket, code: str, message: str) -> None:
+    with transaction.atomic():
+        _move(packet, "refuse", reason_code=code[:40], reason=message[:1000])
+
+
+def _document_id(packet: DocumentPacket | StatusPacket) -> str:
+    if isinstance(packet, StatusPacket):
+        return packet.response_for.document_id
+    return packet.document_id
+
+
+def _roots() -> list[x509.Certificate]:
+    return [
+        x509.load_der_x509_certificate(bytes(anchor.certificate_der))
+        for anchor in active_trust_anchors()
+    ]
+
+
+def _apply_document(packet: InboxPacket, document: DocumentPacket) -> str:
+    agency = packet.agency
+    recipients = {org.organ_id for org in document.recipients}
+    if recipients and agency.organ_id not in recipients:
+        raise Refusal("not_addressed", f"Gói tin không gửi cho {agency.name}.")
+    sender = document.sender
+    if document.bussiness.doc_type in (BussinessDocType.REVOKE, BussinessDocType.REPLACE):
+        return _apply_revocation(agency, document)
+    known = Agency.objects.filter(organ_id=sender.organ_id).first()
+    files = []
+    for index, attachment in enumerate(document.attachments):
+        kind = sniff(attachment.data)
+        if kind is None:
+            raise Refusal(
+                "unknown_file_type", f"Tệp {attachment.name} không thuộc định dạng được chấp nhận."
+            )
+        stored = store_bytes(data=attachment.data, kind=kind)
+        files.append(
+            (stored, FileRole.MAIN if index == 0 else FileRole.ATTACHMENT, attachment.name)
+        )
+    received = received_deliver(
+        agency=agency,
+        channel=Channel.INTERCONNECT,
+        sender=known
+        if known is not None
+        else ReceivedSender(organ_id=sender.organ_id, name=sender.organ_name),
+        metadata=ReceivedInput(
+            subject=document.subject,
+            issued_date=document.promulgation_info.promulgation_date,
+            code_number=document.code.code_number,
+            code_notation=document.code.code_notation,
+            document_type_name=document.document_type.type_name,
+            signer_name=document.signer_info.full_name,
+            signer_position=document.signer_info.position,
+            priority=min(int(document.other_info.priority), 4),
+            due_date=document.due_date,
+            document_identifier=document.document_id,
+            page_count=document.other_info.page_amount,
+            to_places="; ".join(document.to_places)[:1000],
+        ),
+        files=files,
+        external_ref=f"edxml:{sender.organ_id}:{document.document_id}",
+    )
+    return f"received:{received.pk}"
+
+
+def _apply_revocation(agency: Agency, document: DocumentPacket) -> str:
+    ref = (
+        f"edxml:{document.sender.organ_id}:{document.bussiness.document_id or document.document_id}"
+    )
+    received = ReceivedDocument.objects.filter(agency=agency, external_ref=ref).first()
+    if received is None:
+        raise Refusal("unknown_document", "Không có văn bản nào như vậy để thu hồi.")
+    reason = document.bussiness.doc_reason or "Nơi gửi thu hồi văn bản."
+    try:
+        received_withdraw(received=received, reason=reason, actor_name=document.sender.organ_name)
+    except DomainError as error:
+        # The revocation cannot be applied here (sent back already…): refused, with why (02).
+        from govdoc.exchange.tasks import send_status_answer
+
+        enqueue_on_commit(send_status_answer, received.pk, "refused", error.message)
+        return f"withdraw_refused:{received.pk}"
+    return f"withdrawn:{received.pk}"
+
+
+def _apply_status(agency: Agency, status: StatusPacket) -> str:
+    """A recipient's answer to a document we sent: the delivery moves forward."""
+    target = STATUS_OF_CODE.get(status.status_code)
+    dispatch = (
+        Dispatch.objects.select_for_update()
+        .filter(
+            outgoing__agency=agency,
+            outgoing__document__document_identifier=status.response_for.document_id,
+            recipient__agency__organ_id=status.sender.organ_id,
+            method=Method.INTERCONNECT,
+        )
+        .first()
+    )
+    if dispatch is None:
+        raise Refusal("unknown_document", "Trạng thái trả lời một văn bản không có ở đây.")
+    if status.status_code in (StatusCode.RECALL_ACCEPTED,):
+        target = DispatchStatus.WITHDRAWN
+    if target is not None:
+        record_status(
+            dispatch,
+            target,
+            reason=status.description if status.status_code == StatusCode.REFUSED else "",
+            by_name=status.sender.organ_name,
+        )
+    return f"dispatch:{dispatch.pk}"
+

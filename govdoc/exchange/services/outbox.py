@@ -1,0 +1,190 @@
+"""The outbox: packets queued inside the transaction that decided to send them, then sent by
+the worker. A worker claims a packet with a compare-and-set (QUEUED → SENDING), so two
+workers never send the same packet; a temporary failure puts it back with an exponential
+back-off; a permanent refusal is a typed end state an operator may retry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from govdoc.audit.services import audit_record
+from govdoc.core.errors import Forbidden, InvalidTransition
+from govdoc.documents.sniffing import FileKind
+from govdoc.documents.storage import open_stored, store_bytes
+from govdoc.exchange.models import OutboxPacket, PacketEvent
+from govdoc.exchange.transports.base import PermanentTransportError, TransportError
+from govdoc.exchange.transports.registry import transport_for
+from govdoc.exchange.workflow import OutboxStatus, next_outbox_status
+from govdoc.organizations.access import has_role
+from govdoc.organizations.models import Agency
+from govdoc.organizations.roles import Role
+
+XML = FileKind("xml", "XML", "application/xml", (".xml",))
+FIRST_DELAY = dt.timedelta(seconds=30)
+MAX_DELAY = dt.timedelta(hours=6)
+# A claim older than this belongs to a worker that died while sending.
+CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+BATCH = 50
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def _event(packet: OutboxPacket, action: str, before: str, after: str, note: str = "") -> None:
+    PacketEvent.objects.create(
+        outbox=packet,
+        at=timezone.now(),
+        action=action,
+        from_status=before,
+        to_status=after,
+        note=note[:1000],
+    )
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """30 s, 1 min, 2 min, 4 min … at most 6 hours."""
+    delay = FIRST_DELAY * (2 ** max(0, attempts - 1))
+    return min(delay, MAX_DELAY)
+
+
+def outbox_enqueue(
+    *,
+    agency: Agency,
+    kind: str,
+    transport: str,
+    to: Sequence[str],
+    packet: bytes,
+    subject_ref: str = "",
+    document_identifier: str = "",
+    priority: int = 0,
+) -> OutboxPacket:
+    """Queue a packet; call inside the transaction that decided to send it (nothing is lost:
+    it is sent after commit, or not at all if the change rolled back)."""
+    stored = store_bytes(data=packet, kind=XML)
+    now = timezone.now()
+    row = OutboxPacket.objects.create(
+        agency=agency,
+        kind=kind,
+        transport=transport,
+        to_organ_ids=list(to),
+        packet=stored,
+        subject_ref=subject_ref[:100],
+        document_identifier=document_identifier[:100],
+        priority=priority,
+        status=OutboxStatus.QUEUED,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    _event(row, "queue", "", OutboxStatus.QUEUED)
+    return row
+
+
+def _move(packet: OutboxPacket, action: str, **changes: Any) -> bool:
+    """Compare-and-set on the status: False when someone else moved it first."""
+    target = next_outbox_status(packet.status, action)
+    if target is None:
+        return False
+    updated = OutboxPacket.objects.filter(pk=packet.pk, status=packet.status).update(
+        status=target, **changes
+    )
+    if updated != 1:
+        return False
+    before = packet.status
+    packet.status = target
+    for key, value in changes.items():
+        setattr(packet, key, value)
+    _event(packet, action, before, target, str(changes.get("last_error", "")))
+    return True
+
+
+def _claim(packet: OutboxPacket, *, worker: str) -> bool:
+    return _move(packet, "claim", claimed_at=timezone.now(), claimed_by=worker)
+
+
+def outbox_send_one(packet: OutboxPacket, *, worker: str | None = None) -> str:
+    """Claim and send one packet; returns its status afterwards."""
+    with transaction.atomic():
+        if not _claim(packet, worker=worker or _worker_name()):
+            return OutboxPacket.objects.values_list("status", flat=True).get(pk=packet.pk)
+    attempts = packet.attempts + 1
+    try:
+        external_id = transport_for(packet.transport).send(
+            sender_organ_id=packet.agency.organ_id,
+            packet=open_stored(packet.packet),
+            to=list(packet.to_organ_ids),
+            kind="edoc" if packet.kind == "EDOC" else "status",
+        )
+    except PermanentTransportError as error:
+        with transaction.atomic():
+            _move(packet, "fail", attempts=attempts, last_error=f"[{error.code}] {error}"[:1000])
+        return packet.status
+    except TransportError as error:
+        with transaction.atomic():
+            _move(
+                packet,
+                "retry",
+                attempts=attempts,
+                last_error=str(error)[:1000],
+                next_attempt_at=timezone.now() + backoff(attempts),
+                claimed_at=None,
+                claimed_by="",
+            )
+        return packet.status
+    with transaction.atomic():
+        _move(
+            packet,
+            "sent",
+            attempts=attempts,
+            external_id=str(external_id)[:100],
+            sent_at=timezone.now(),
+            last_error="",
+        )
+        from govdoc.exchange.services.sent_hooks import packet_sent
+
+        packet_sent(packet)
+    return packet.status
+
+
+def outbox_send_due(*, limit: int = BATCH, now: dt.datetime | None = None) -> int:
+    """The worker's job: release expired claims, then send the due packets, urgent first."""
+    moment = now or timezone.now()
+    for stale in OutboxPacket.objects.filter(
+        status=OutboxStatus.SENDING, claimed_at__lt=moment - CLAIM_TIMEOUT
+    ):
+        with transaction.atomic():
+            _move(stale, "expire", claimed_at=None, claimed_by="")
+    due = list(
+        OutboxPacket.objects.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=moment)
+        .select_related("agency", "packet")
+        .order_by("-priority", "next_attempt_at", "pk")[:limit]
+    )
+    sent = 0
+    for packet in due:
+        if outbox_send_one(packet) == OutboxStatus.SENT:
+            sent += 1
+    return sent
+
+
+def outbox_requeue(*, packet: OutboxPacket, actor: Any) -> OutboxPacket:
+    """An operator sends a failed packet again."""
+    if not has_role(actor, packet.agency_id, Role.ADMIN, Role.CLERK):
+        raise Forbidden("Chỉ văn thư hoặc quản trị được gửi lại gói tin.")
+    with transaction.atomic():
+        if not _move(packet, "requeue", next_attempt_at=timezone.now(), attempts=0):
+            raise InvalidTransition("Chỉ gửi lại được gói tin gửi không thành công.")
+        audit_record(
+            actor=actor,
+            action="exchange.requeue",
+            target=packet,
+            agency_id=packet.agency_id,
+            data={"packet": packet.pk},
+        )
+    return packet

@@ -1,0 +1,124 @@
+"""Outgoing documents through the interconnection: each delivery to an agency outside this
+installation becomes a signed edXML packet in the outbox (after the issuance commits, by a
+task: building and signing stay out of the request's transaction); so do revocations,
+updates and replacements of what was sent that way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from govdoc.core.tasks_queue import enqueue_on_commit
+from govdoc.exchange.edxml.build import build_document_packet, build_status_packet
+from govdoc.exchange.edxml.model import DocumentPacket, StatusPacket
+from govdoc.exchange.models import OutboxPacket
+from govdoc.exchange.services.accounts import account_for, packet_key
+from govdoc.exchange.services.outbox import outbox_enqueue
+from govdoc.exchange.workflow import PacketKind
+from govdoc.exchange.xmldsig.signing import sign_packet
+from govdoc.organizations.models import Agency
+from govdoc.outgoing.models import Dispatch, OutgoingChange
+
+NOT_CONFIGURED = (
+    "Cơ quan chưa được cấu hình liên thông (mã truy cập và khóa ký gói tin): văn bản chờ gửi."
+)
+
+
+def default_transport() -> str:
+    return str(getattr(settings, "GOVDOC_EXCHANGE_TRANSPORT", "hub") or "hub")
+
+
+def signed(agency: Agency, transport: str, data: bytes) -> bytes | None:
+    """The packet signed with the agency's packet key, or None when none is configured."""
+    account = account_for(agency.pk, transport)
+    key = packet_key(account) if account is not None else None
+    if key is None:
+        return None
+    return sign_packet(data, key=key.key, certificate=key.certificate, chain=key.chain)
+
+
+def on_interconnect_dispatch(dispatch: Dispatch, actor: Any) -> None:
+    """outgoing's dispatch handler (inside the issuance's transaction)."""
+    from govdoc.exchange.tasks import prepare_dispatch_packet
+
+    enqueue_on_commit(prepare_dispatch_packet, dispatch.pk, 0)
+
+
+def on_interconnect_change(dispatch: Dispatch, change: OutgoingChange, actor: Any) -> None:
+    from govdoc.exchange.tasks import prepare_dispatch_packet
+
+    enqueue_on_commit(prepare_dispatch_packet, dispatch.pk, change.pk)
+
+
+def dispatch_packet_prepare(*, dispatch_id: int, change_id: int = 0) -> OutboxPacket | None:
+    """Build, sign and queue the packet of one delivery (or of its change)."""
+    from govdoc.exchange.packets import document_packet_for
+
+    dispatch = (
+        Dispatch.objects.select_related(
+            "outgoing__document__document_type",
+            "outgoing__agency",
+            "outgoing__draft",
+            "recipient__agency",
+        )
+        .filter(pk=dispatch_id)
+        .first()
+    )
+    if dispatch is None or dispatch.recipient.agency is None:
+        return None
+    change = OutgoingChange.objects.filter(pk=change_id).first() if change_id else None
+    ref = f"outgoing-dispatch:{dispatch.pk}" + (f":change:{change.pk}" if change else "")
+    existing = OutboxPacket.objects.filter(subject_ref=ref).first()
+    if existing is not None:
+        return existing  # the task ran twice
+    outgoing = dispatch.outgoing
+    transport = default_transport()
+    packet: DocumentPacket = document_packet_for(outgoing, dispatch, change=change)
+    data = signed(outgoing.agency, transport, build_document_packet(packet))
+    with transaction.atomic():
+        if data is None:
+            locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+            if locked.reason != NOT_CONFIGURED:
+                Dispatch.objects.filter(pk=locked.pk).update(reason=NOT_CONFIGURED)
+            return None
+        row = outbox_enqueue(
+            agency=outgoing.agency,
+            kind=PacketKind.EDOC,
+            transport=transport,
+            to=[dispatch.recipient.agency.organ_id],
+            packet=data,
+            subject_ref=ref,
+            document_identifier=outgoing.document.document_identifier,
+            priority=int(outgoing.document.priority),
+        )
+        from govdoc.exchange.tasks import send_packet
+
+        enqueue_on_commit(send_packet, row.pk)
+    return row
+
+
+def status_packet_queue(
+    *, agency: Agency, to_organ_id: str, status: StatusPacket, subject_ref: str
+) -> OutboxPacket | None:
+    """Inside the caller's transaction: queue a signed status answer (None when the agency
+    has no packet key yet — then nothing can be sent, and the reason is journaled)."""
+    transport = default_transport()
+    data = signed(agency, transport, build_status_packet(status))
+    if data is None:
+        return None
+    row = outbox_enqueue(
+        agency=agency,
+        kind=PacketKind.STATUS,
+        transport=transport,
+        to=[to_organ_id],
+        packet=data,
+        subject_ref=subject_ref,
+        document_identifier=status.response_for.document_id,
+        priority=1,
+    )
+    from govdoc.exchange.tasks import send_packet
+
+    enqueue_on_commit(send_packet, row.pk)
+    return row

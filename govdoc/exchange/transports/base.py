@@ -1,0 +1,82 @@
+"""The interface every transport implements (DOMAIN §5.1: the national axis's calls), so that
+an adapter for the national axis or a provincial platform is one more class.
+
+Errors: `TransportError` is temporary (the network, a timeout, the far side down: the packet
+is tried again later); `PermanentTransportError` is a typed refusal (the packet will never be
+accepted as it is: too large, unknown recipient, not authorised)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class TransportError(Exception):
+    """A temporary failure; the message is Vietnamese and safe to show to an operator."""
+
+
+class PermanentTransportError(TransportError):
+    """The far side refused the packet for good; `code` says why (e.g. "too_large")."""
+
+    def __init__(self, message: str, *, code: str = "refused") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ReceivedRef:
+    """A packet waiting for us on the far side."""
+
+    id: str
+    sender_organ_id: str
+    kind: str
+    """"edoc" or "status"."""
+    size: int = 0
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class SentStatus:
+    """Where one packet we sent stands for one recipient (transport delivery, not business)."""
+
+    id: str
+    recipient_organ_id: str
+    status: str
+    """"waiting", "fetched", "done" or "failed"."""
+    reason: str = ""
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    organ_id: str
+    name: str
+    parent_organ_id: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    active: bool = True
+
+
+class Transport(Protocol):
+    """One way packets travel. Every call acts for one sending or receiving agency."""
+
+    name: str
+
+    def send(self, *, sender_organ_id: str, packet: bytes, to: Sequence[str], kind: str) -> str:
+        """Hand the packet over; returns its id on the far side."""
+        ...
+
+    def list_received(self, *, organ_id: str) -> list[ReceivedRef]: ...
+
+    def get(self, *, organ_id: str, packet_id: str) -> bytes: ...
+
+    def acknowledge(self, *, organ_id: str, packet_id: str, done: bool, reason: str = "") -> None:
+        """Transport acknowledgement after download (done | fail), not a business status."""
+        ...
+
+    def list_sent(self, *, organ_id: str, since: dt.datetime | None = None) -> list[SentStatus]: ...
+
+    def directory(self, *, organ_id: str) -> list[DirectoryEntry]: ...
