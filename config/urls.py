@@ -17,6 +17,7 @@ urlpatterns = [
     path("van-ban-den/", include("govdoc.incoming.urls")),
     path("xu-ly/", include("govdoc.assignments.urls")),
     path("van-ban-di/", include("govdoc.outgoing.urls")),
+    path("lien-thong/", include("govdoc.exchange.urls")),
     path("tai-lieu/", include("govdoc.documents.urls")),
     path("bao-cao/", include("govdoc.reports.urls")),
     path("nhat-ky/", include("govdoc.audit.urls")),

@@ -53,7 +53,9 @@ def poll_inboxes(occurrence: str = "") -> int:
 
 
 @task()
-def send_status_answer(received_id: int, event: str, reason: str = "", staff: str = "") -> int | None:
+def send_status_answer(
+    received_id: int, event: str, reason: str = "", staff: str = ""
+) -> int | None:
     """Answer the sender of a document received through the interconnection."""
     from govdoc.exchange.services.answers import status_answer_queue
 

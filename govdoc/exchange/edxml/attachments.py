@@ -67,6 +67,8 @@ def decode_base64(text: str, *, where: str) -> bytes:
     except UnicodeEncodeError:
         raise PacketError(Reason.BAD_ENCODING, "có ký tự ngoài bảng base64", where=where) from None
     raw = raw.translate(None, _WHITESPACE)
+    if len(raw) % 4:
+        raise PacketError(Reason.BAD_ENCODING, "độ dài không phải bội số của 4", where=where)
     try:
         return binascii.a2b_base64(raw, strict_mode=True)
     except binascii.Error as error:

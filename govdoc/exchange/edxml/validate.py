@@ -19,6 +19,7 @@ Rules besides the schema:
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,11 +99,33 @@ def validate_tree(root: Any, *, limits: Limits | None = None) -> list[Problem]:
     return problems
 
 
+_UNEXPECTED_RE = re.compile(r"Unexpected child with tag '(?:\{[^}]*\})?([^']+)'")
+_INCOMPLETE_RE = re.compile(r"is not complete\. Tag '(?:[^:']*:)?([^']+)' expected")
+
+
+def schema_message(error: xmlschema.XMLSchemaValidationError) -> str:
+    """The schema's complaint in Vietnamese (with xmlschema's own words when unusual)."""
+    reason = error.reason or error.message
+    if isinstance(error.obj, str):
+        value = error.obj if len(error.obj) <= 60 else error.obj[:60] + "…"
+        return f"giá trị “{value}” không đúng định dạng quy định ({reason})"
+    if match := _UNEXPECTED_RE.search(reason):
+        return f"phần tử “{match[1]}” không được phép ở đây (hoặc bị lặp)"
+    if match := _INCOMPLETE_RE.search(reason):
+        return f"thiếu phần tử “{match[1]}”"
+    if "assertion" in reason:
+        return (
+            "phải có đúng một MessageHeader, MessageStatus hoặc Status "
+            "(TraceHeaderList chỉ đi cùng MessageHeader)"
+        )
+    return reason
+
+
 def schema_problems(root: Any) -> list[Problem]:
     problems: list[Problem] = []
     for error in schema().iter_errors(root):
-        reason = error.reason or error.message
-        problems.append(Problem("schema", f"Không khớp lược đồ edXML: {reason}", error.path or ""))
+        message = f"Không khớp lược đồ edXML: {schema_message(error)}"
+        problems.append(Problem("schema", message, error.path or ""))
         if len(problems) >= MAX_SCHEMA_PROBLEMS:
             problems.append(Problem("schema", "… và các lỗi khác (chỉ liệt kê 100 lỗi đầu)"))
             break

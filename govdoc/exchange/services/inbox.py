@@ -303,3 +303,28 @@ def _apply_status(agency: Agency, status: StatusPacket) -> str:
         )
     return f"dispatch:{dispatch.pk}"
 
+
+def inbox_retry(*, packet: InboxPacket, actor: object) -> InboxPacket:
+    """An operator applies a refused packet again (e.g. after adding the sender's root to
+    the trust store)."""
+    from govdoc.audit.services import audit_record
+    from govdoc.core.errors import Forbidden, InvalidTransition
+    from govdoc.organizations.access import has_role
+    from govdoc.organizations.roles import Role
+
+    if not (
+        getattr(actor, "is_superuser", False)
+        or has_role(actor, packet.agency_id, Role.ADMIN, Role.CLERK)
+    ):
+        raise Forbidden("Chỉ văn thư hoặc quản trị được xử lý lại gói tin.")
+    with transaction.atomic():
+        if not _move(packet, "retry", reason_code="", reason=""):
+            raise InvalidTransition("Chỉ xử lý lại được gói tin đã bị từ chối.")
+        audit_record(
+            actor=actor,
+            action="exchange.inbox_retry",
+            target=packet,
+            agency_id=packet.agency_id,
+            data={"packet": packet.pk},
+        )
+    return inbox_apply(packet, authenticated_sender=packet.sender_organ_id)

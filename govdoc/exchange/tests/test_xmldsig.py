@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
+from lxml import etree
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
 from signxml.algorithms import SignatureConstructionMethod as Method
 from signxml.signer import XMLSigner
@@ -719,6 +719,25 @@ def test_key_that_cannot_sign_is_refused_in_vietnamese(agency: RsaIdentity) -> N
 
     with pytest.raises(PacketSigningError, match="không xuất ra được"):
         sign_packet(packet(), key=OpaqueKey(), certificate=agency.certificate)  # type: ignore[arg-type]
+
+
+def test_device_answering_with_another_keys_signature_is_caught(
+    pki: TestPki, agency: RsaIdentity
+) -> None:
+    # given a signer that claims the agency's certificate but signs with another key
+    other = Pkcs12Signer(rsa_identity(pki.intermediate).pkcs12(), PASSWORD)
+    own = Pkcs12Signer(agency.pkcs12(), PASSWORD)
+
+    class WrongDevice:
+        certificate = own.certificate
+        chain = own.chain
+
+        def pyhanko_signer(self) -> object:
+            return other.pyhanko_signer()
+
+    # then the packet is not handed back
+    with pytest.raises(PacketSigningError, match="chữ ký không hợp lệ"):
+        sign_packet_with_signer(packet(), signer=WrongDevice())
 
 
 def test_expired_certificate_cannot_sign(pki: TestPki) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
+from lxml import etree
 
 from govdoc.exchange.xmldsig.errors import PacketSignatureError, SignatureProblem
 

@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
 )
 from django.utils import timezone
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
+from lxml import etree
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
 from signxml.algorithms import SignatureConstructionMethod as Method
 from signxml.exceptions import SignXMLException
@@ -58,7 +58,7 @@ from govdoc.exchange.xmldsig.parsing import (
     signatures_of,
 )
 from govdoc.exchange.xmldsig.verification import check_signature_value
-from govdoc.signatures.signer import Signer
+from govdoc.signatures.signer import Signer, SignerError
 
 SIGNATURE_METHOD = SignatureMethod.RSA_SHA256
 DIGEST_METHOD = DigestAlgorithm.SHA256
@@ -126,7 +126,7 @@ def sign_packet(
         raise PacketSigningError(SIGNING_FAILED.format(detail=error)) from error
     result: bytes = etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
     if isinstance(signing_key, _DeviceKey):
-        _self_check(result, leaf)
+        _self_check(result, leaf, at=now)
     return result
 
 
@@ -222,7 +222,12 @@ class _DeviceKey(rsa.RSAPrivateKey):
             raise PacketSigningError(
                 SIGNING_FAILED.format(detail=f"cơ chế ký {mechanism} không phải RSA PKCS#1 v1.5")
             )
-        signature = _run(lambda: self._device.async_sign_raw(data, digest))
+        try:
+            signature = _run(lambda: self._device.async_sign_raw(data, digest))
+        except (SignerError, PacketSigningError):
+            raise  # already a Vietnamese message (wrong PIN, refused on the phone…)
+        except Exception as error:
+            raise PacketSigningError(SIGNING_FAILED.format(detail=error)) from error
         return bytes(signature)
 
     @property
@@ -253,11 +258,11 @@ class _DeviceKey(rsa.RSAPrivateKey):
         return self
 
 
-def _self_check(signed: bytes, certificate: x509.Certificate) -> None:
+def _self_check(signed: bytes, certificate: x509.Certificate, *, at: dt.datetime | None) -> None:
     """A device-made signature is checked before the packet leaves: a token answering with
     another key's signature must not produce a packet every receiver refuses."""
     try:
-        check_signature_value(signed, certificate)
+        check_signature_value(signed, certificate, at=at)
     except PacketSignatureError as error:
         raise PacketSigningError(DEVICE_SIGNATURE_INVALID) from error
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from cryptography import x509
 from django.utils import timezone
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
+from lxml import etree
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
 from signxml.algorithms import SignatureConstructionMethod as Method
 from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidSignature, SignXMLException
@@ -176,13 +176,15 @@ def trust_roots_from_store() -> list[x509.Certificate]:
     ]
 
 
-def check_signature_value(xml: bytes, certificate: x509.Certificate) -> None:
+def check_signature_value(
+    xml: bytes, certificate: x509.Certificate, *, at: dt.datetime | None = None
+) -> None:
     """Only the cryptography of `xml`'s signature against `certificate` (no trust): used to
     check a packet right after a device signed it."""
     root = parse_packet(xml)
     signature = _the_signature(root, packet_header(root))
     method, digest = _check_signed_info(signature, allow_sha1=False)
-    _verify_xml(root, certificate, method=method, digest=digest, at=timezone.now())
+    _verify_xml(root, certificate, method=method, digest=digest, at=at or timezone.now())
 
 
 def _code(value: str) -> str:

@@ -65,7 +65,9 @@ def document(**changes: Any) -> DocumentPacket:
         subject="V/v kết nối, liên thông phần mềm quản lý văn bản",
         content="Thực hiện Quyết định số 28/2018/QĐ-TTg…",
         signer_info=SignerInfo(
-            competence="KT. Bộ trưởng, Chủ nhiệm", position="Phó Chủ nhiệm", full_name="Nguyễn Cao Lục"
+            competence="KT. Bộ trưởng, Chủ nhiệm",
+            position="Phó Chủ nhiệm",
+            full_name="Nguyễn Cao Lục",
         ),
         due_date=dt.date(2018, 10, 5),
         other_info=OtherInfo(
@@ -89,13 +91,17 @@ def document(**changes: Any) -> DocumentPacket:
         ),
         trace_headers=(
             TraceHeader(
-                organ_id="000.00.00.G22", timestamp=dt.datetime(2018, 9, 20, 14, 5, 9, tzinfo=VIETNAM)
+                organ_id="000.00.00.G22",
+                timestamp=dt.datetime(2018, 9, 20, 14, 5, 9, tzinfo=VIETNAM),
             ),
         ),
         bussiness=Bussiness(
             document_id=DOCUMENT_ID,
             staff_info=StaffInfo(
-                department="Phòng Hành chính", staff="Trần Thị Hoà", mobile="0912000001", email="hoa@gov.vn"
+                department="Phòng Hành chính",
+                staff="Trần Thị Hoà",
+                mobile="0912000001",
+                email="hoa@gov.vn",
             ),
         ),
         attachments=(
@@ -153,3 +159,17 @@ def find(root: Any, path: str) -> Any:
     element = root.find("/".join(NS + part for part in path.split("/")))
     assert element is not None, path
     return element
+
+
+def unqualified_attachments(data: bytes) -> bytes:
+    """The packet as some producers write it: the root with the `edXML:` prefix only, and
+    AttachmentEncoded and its children without prefix, hence in no namespace."""
+    declaration = f'xmlns:edXML="{NAMESPACE}"'.encode()
+    head, tail = data.split(b"<edXML:AttachmentEncoded", 1)
+    tail = b"<AttachmentEncoded" + tail.replace(b" " + declaration, b"", 1)
+    tail = tail.replace(b"<edXML:", b"<").replace(b"</edXML:", b"</")
+    tail = tail.replace(b"</edXML>", b"</edXML:edXML>")
+    head = head.replace(
+        f'<edXML xmlns="{NAMESPACE}">'.encode(), b"<edXML:edXML " + declaration + b">", 1
+    )
+    return head + tail
