@@ -158,12 +158,13 @@ def inbox_apply(packet: InboxPacket, *, authenticated_sender: str) -> InboxPacke
     assert packet.packet is not None
     data = open_stored(packet.packet)
     try:
-        parsed = read_packet(data)
         verified = verify_packet(
             data,
             trust_roots=_roots(),
             allow_sha1=bool(getattr(settings, "GOVDOC_EDXML_ALLOW_SHA1", False)),
         )
+        # Only what the signature covers is read (a comment slipped in is not).
+        parsed = read_packet(verified.signed_xml)
         sender = parsed.packet.sender.organ_id
         check_sender(
             verified, authenticated_organ_id=authenticated_sender, packet_from_organ_id=sender

@@ -16,16 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 
 from govdoc.conftest import make_person
 from govdoc.exchange.models import InboxPacket, OutboxPacket
 from govdoc.exchange.services.accounts import account_set
 from govdoc.exchange.services.inbox import inbox_poll
+from govdoc.exchange.tests.conftest import PASSWORD, RsaCa
 from govdoc.exchange.transports import registry
 from govdoc.exchange.transports.base import DirectoryEntry, ReceivedRef, SentStatus
 from govdoc.exchange.workflow import InboxStatus, OutboxStatus
@@ -45,7 +42,6 @@ from govdoc.signatures.services import trust_anchor_add
 from govdoc.signatures.testing_pki import TestPki
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "mat-khau-goi-tin"
 
 
 @dataclass
@@ -82,67 +78,6 @@ class MemoryHub:
 
     def directory(self, *, organ_id: str) -> list[DirectoryEntry]:
         return []
-
-
-@dataclass(frozen=True)
-class RsaCa:
-    key: rsa.RSAPrivateKey
-    certificate: x509.Certificate
-
-    def issue_p12(self, name: str) -> bytes:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        now = dt.datetime.now(dt.UTC)
-        certificate = (
-            x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
-            .issuer_name(self.certificate.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=365))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .sign(self.key, hashes.SHA256())
-        )
-        return pkcs12.serialize_key_and_certificates(
-            name=b"goi-tin",
-            key=key,
-            cert=certificate,
-            cas=None,
-            encryption_algorithm=serialization.BestAvailableEncryption(PASSWORD.encode()),
-        )
-
-
-@pytest.fixture(scope="module")
-def rsa_ca() -> RsaCa:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA liên thông thử nghiệm")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=2))
-        .not_valid_after(now + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    return RsaCa(key=key, certificate=certificate)
 
 
 @pytest.fixture
@@ -266,7 +201,7 @@ def test_the_same_packet_twice_gives_one_document_and_a_forged_sender_is_refused
     _issued(make_draft, personas, pki, province, capture)
     Agency.objects.filter(pk=province.pk).update(is_hosted=True)
     province.refresh_from_db()
-    (packet_id, sender, data, kind) = hub.boxes[province.organ_id][0]
+    (_packet_id, sender, data, kind) = hub.boxes[province.organ_id][0]
     # given the hub delivers the same bytes a second time under another id, and a copy that
     # claims to come from another agency than the one the hub authenticated
     hub.boxes[province.organ_id].append((str(uuid.uuid4()), sender, data, kind))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import random
 import zipfile
 
 import pytest
@@ -19,7 +20,7 @@ from govdoc.exchange.edxml.model import (
     PromulgationInfo,
     TraceHeader,
 )
-from govdoc.exchange.edxml.tests.samples import NS, document, find, status, tree
+from govdoc.exchange.edxml.tests.samples import NS, document, find, status, tree, xml
 
 
 def local(element: object) -> str:
@@ -210,3 +211,16 @@ def test_status_packet_is_wrapped_in_message_status() -> None:
     assert find(wrapper, "Timestamp").text == "2018/09/20 15:30:00"
     assert find(wrapper, "ResponseFor/Code").text == "7816/VPCP-TTĐT"
     assert children(find(wrapper, "StaffInfo")) == ["Department", "Staff", "Mobile", "Email"]
+
+
+def test_incompressible_files_are_stored_in_their_zip() -> None:
+    noise = random.Random(7).randbytes(300_000)
+    files = (
+        Attachment(content_id="n", name="scan.pdf", data=noise, content_type="application/pdf"),
+    )
+    root = tree(build_document_packet(document(attachments=files)))
+    encoded = find(root, "AttachmentEncoded/Attachment/ContentTransferEncoded")
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(encoded.text))) as archive:
+        assert archive.infolist()[0].compress_type == zipfile.ZIP_STORED
+        assert archive.read("scan.pdf") == noise
+    assert parse_packet(xml(root)).attachments[0].data == noise  # type: ignore[union-attr]

@@ -124,7 +124,7 @@ def test_purge_command_reports_and_journals() -> None:
 
 def test_the_command_refuses_an_installations_settings(settings: Any) -> None:
     settings.GOVDOC_HUB_PROCESS = False
-    with pytest.raises(CommandError, match="config.hub_settings"):
+    with pytest.raises(CommandError, match=r"config\.hub_settings"):
         hub("agency", "list")
     assert not HubCall.objects.exists()
 

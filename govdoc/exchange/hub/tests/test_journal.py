@@ -66,9 +66,7 @@ def test_refused_calls_are_journaled_with_their_reason(
 
 def test_client_address_behind_a_trusted_proxy(recipient: Member, settings: Any) -> None:
     settings.GOVDOC_HUB_TRUSTED_PROXIES = ("10.0.0.2",)
-    recipient.client(remote="10.0.0.2", **{"X-Forwarded-For": "198.51.100.20"}).get(
-        f"{API}/inbox"
-    )
+    recipient.client(remote="10.0.0.2", **{"X-Forwarded-For": "198.51.100.20"}).get(f"{API}/inbox")
     assert HubCall.objects.get().client_ip == "198.51.100.20"
 
 
@@ -92,10 +90,11 @@ def test_journal_refuses_sql_updates_on_postgresql() -> None:
     from django.db import DatabaseError, transaction
 
     journal_record(call="cli.test", status_code=200)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE hub_hubcall SET result = 'x'")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM hub_hubcall")
+    for statement in ("UPDATE hub_hubcall SET result = 'x'", "DELETE FROM hub_hubcall"):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
     assert HubCall.objects.count() == 1

@@ -209,6 +209,11 @@ def test_oversized_packet_is_413_and_nothing_is_stored(
     assert HubCall.objects.get().status_code == 413
 
 
+def _environ(*, content_length: str, wsgi_input: Any) -> dict[str, Any]:
+    """WSGI variables that replace what the test client would send."""
+    return {"CONTENT_LENGTH": content_length, "wsgi.input": wsgi_input}
+
+
 class _Unreadable(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         raise AssertionError("the body of an oversized packet must not be read")
@@ -222,8 +227,7 @@ def test_oversized_packet_is_refused_before_its_body_is_read(
         f"{API}/packets",
         data=b"<",  # replaced by wsgi.input; non-empty so that the client sets the type
         content_type="application/xml",
-        CONTENT_LENGTH=str(60 * 1024 * 1024),
-        **{"wsgi.input": _Unreadable()},
+        **_environ(content_length=str(60 * 1024 * 1024), wsgi_input=_Unreadable()),
     )
     # then it is refused from the header alone
     assert response.status_code == 413
@@ -235,12 +239,13 @@ def test_truncated_body_is_400_and_nothing_is_stored(
     hub: Hub, sender: Member, recipient: Member
 ) -> None:
     # when the connection delivers fewer bytes than announced
-    response = sender.client(**{"X-Edxml-Type": "edoc", "X-Edxml-To": RECIPIENT}).post(
+    response = sender.client(
+        **{"X-Edxml-Type": "edoc", "X-Edxml-To": RECIPIENT}
+    ).post(
         f"{API}/packets",
         data=b"<",  # replaced by wsgi.input; non-empty so that the client sets the type
         content_type="application/xml",
-        CONTENT_LENGTH="500",
-        **{"wsgi.input": io.BytesIO(edxml()[:100])},
+        **_environ(content_length="500", wsgi_input=io.BytesIO(edxml()[:100])),
     )
     assert response.status_code == 400
     assert response.json()["code"] == "incomplete_body"

@@ -27,7 +27,12 @@ def test_local_store_stages_hashes_fsyncs_and_commits(
 ) -> None:
     synced: list[int] = []
     real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+
+    def counting_fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
     store = LocalPacketStore(tmp_path / "packets")
     data = edxml() * 1000
     # when a packet is staged then committed
@@ -74,7 +79,7 @@ def test_packets_in_a_django_storage(
     assert isinstance(packet_store(), DjangoPacketStore)
     # when a packet is sent and fetched
     packet_id = send(sender, edxml()).json()["id"]
-    download = recipient.client().get(f"{API}/packets/{packet_id}")
+    download: Any = recipient.client().get(f"{API}/packets/{packet_id}")
     # then it went through that storage
     assert b"".join(download.streaming_content) == edxml()
     assert [p.name for p in (tmp_path / "bucket").rglob("*.xml")] == [f"{packet_id}.xml"]
