@@ -143,6 +143,8 @@ EVENT_CODES: dict[str, StatusCode] = {
     "completed": StatusCode.COMPLETED,
     # The sender's revocation applied: "accept the revocation" (DOMAIN §5.3).
     "withdrawn_confirmed": StatusCode.ACCEPTED,
+    "recall_accepted": StatusCode.RECALL_ACCEPTED,
+    "recall_refused": StatusCode.RECALL_REFUSED,
 }
 
 

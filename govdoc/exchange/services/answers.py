@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from govdoc.exchange.models import OutboxPacket
+from govdoc.exchange.edxml.model import StatusCode
+from govdoc.exchange.models import InboxPacket, OutboxPacket
 from govdoc.exchange.packets import EVENT_CODES, status_packet_for
 from govdoc.exchange.services.sending import status_packet_queue
 from govdoc.incoming.models import ReceivedDocument
@@ -22,6 +23,12 @@ def status_answer_queue(
     code = EVENT_CODES.get(event)
     if received is None or code is None or not received.sender_organ_id:
         return None
+    if (
+        event == "withdrawn_confirmed"
+        and InboxPacket.objects.filter(result_ref=f"recalled:{received.pk}").exists()
+    ):
+        # Taken back at the sender's request (13): "agreed" (15), not "revocation accepted".
+        code = StatusCode.RECALL_ACCEPTED
     ref = f"status:received:{received.pk}:{event}"
     existing = OutboxPacket.objects.filter(subject_ref=ref).first()
     if existing is not None:

@@ -278,8 +278,38 @@ def _apply_revocation(agency: Agency, document: DocumentPacket) -> str:
     return f"withdrawn:{received.pk}"
 
 
+def _apply_recall(agency: Agency, status: StatusPacket) -> str:
+    """The sender asks to take its document back (13): granted (15) while it still waits
+    for our clerk — it is withdrawn — refused (16) once registered."""
+    from govdoc.exchange.tasks import send_status_answer
+    from govdoc.incoming.received_workflow import ReceivedStatus
+
+    ref = f"edxml:{status.sender.organ_id}:{status.response_for.document_id}"
+    received = ReceivedDocument.objects.filter(agency=agency, external_ref=ref).first()
+    if received is None:
+        raise Refusal("unknown_document", "Không có văn bản nào như vậy để lấy lại.")
+    if received.status == ReceivedStatus.WAITING:
+        # Its "withdrawn" step is answered 15, not 03 (services/answers.py).
+        received_withdraw(
+            received=received,
+            reason=status.description or "Nơi gửi lấy lại văn bản.",
+            actor_name=status.sender.organ_name,
+        )
+        return f"recalled:{received.pk}"
+    enqueue_on_commit(
+        send_status_answer,
+        received.pk,
+        "recall_refused",
+        "Văn bản đã được vào sổ, không lấy lại được; đề nghị thu hồi.",
+    )
+    return f"recall_refused:{received.pk}"
+
+
 def _apply_status(agency: Agency, status: StatusPacket) -> str:
-    """A recipient's answer to a document we sent: the delivery moves forward."""
+    """A recipient's answer to a document we sent: the delivery moves forward; or the
+    sender's request to take a document back."""
+    if status.status_code == StatusCode.RECALL_REQUESTED:
+        return _apply_recall(agency, status)
     target = STATUS_OF_CODE.get(status.status_code)
     dispatch = (
         Dispatch.objects.select_for_update()
@@ -293,8 +323,18 @@ def _apply_status(agency: Agency, status: StatusPacket) -> str:
     )
     if dispatch is None:
         raise Refusal("unknown_document", "Trạng thái trả lời một văn bản không có ở đây.")
-    if status.status_code in (StatusCode.RECALL_ACCEPTED,):
+    if status.status_code == StatusCode.RECALL_ACCEPTED:
         target = DispatchStatus.WITHDRAWN
+    if status.status_code == StatusCode.RECALL_REFUSED:
+        from govdoc.outgoing.models import DispatchEvent
+
+        DispatchEvent.objects.create(
+            dispatch=dispatch,
+            at=timezone.now(),
+            status=dispatch.status,
+            reason=f"Từ chối lấy lại: {status.description}"[:1000],
+            by_name=status.sender.organ_name[:150],
+        )
     if target is not None:
         record_status(
             dispatch,

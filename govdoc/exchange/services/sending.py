@@ -122,3 +122,56 @@ def status_packet_queue(
 
     enqueue_on_commit(send_packet, row.pk)
     return row
+
+
+def dispatch_recall_request(*, dispatch: Dispatch, actor: Any, reason: str) -> OutboxPacket:
+    """Ask a recipient outside this installation to give the document back (13): it agrees
+    (15) while the document still waits for its clerk, refuses (16) once registered."""
+    from govdoc.core.errors import Forbidden, InvalidTransition, ValidationFailed
+    from govdoc.exchange.edxml.model import ResponseFor, StatusCode
+    from govdoc.exchange.edxml.model import StatusPacket as Status
+    from govdoc.exchange.packets import _now, organization
+    from govdoc.organizations.access import has_role
+    from govdoc.organizations.roles import Role
+    from govdoc.outgoing.workflow import Method
+
+    outgoing = dispatch.outgoing
+    if not has_role(actor, outgoing.agency_id, Role.CLERK, Role.AGENCY_LEADER):
+        raise Forbidden("Chỉ văn thư hoặc lãnh đạo cơ quan được yêu cầu lấy lại văn bản.")
+    if dispatch.method != Method.INTERCONNECT or dispatch.recipient.agency is None:
+        raise InvalidTransition("Chỉ yêu cầu lấy lại được văn bản gửi qua trục liên thông.")
+    text = " ".join(reason.split())
+    if not text:
+        raise ValidationFailed("Vui lòng ghi lý do.", fields={"reason": "Vui lòng ghi lý do."})
+    document = outgoing.document
+    status = Status(
+        response_for=ResponseFor(
+            organ_id=outgoing.agency.organ_id,
+            code=document.code,
+            promulgation_date=document.issued_date,
+            document_id=document.document_identifier,
+        ),
+        sender=organization(outgoing.agency),
+        status_code=StatusCode.RECALL_REQUESTED,
+        timestamp=_now(),
+        description=text[:1000],
+    )
+    with transaction.atomic():
+        row = status_packet_queue(
+            agency=outgoing.agency,
+            to_organ_id=dispatch.recipient.agency.organ_id,
+            status=status,
+            subject_ref=f"recall:dispatch:{dispatch.pk}",
+        )
+        if row is None:
+            raise ValidationFailed(NOT_CONFIGURED)
+        from govdoc.audit.services import audit_record
+
+        audit_record(
+            actor=actor,
+            action="exchange.recall_request",
+            target=dispatch,
+            agency_id=outgoing.agency_id,
+            data={"reason": text[:500]},
+        )
+    return row

@@ -213,3 +213,38 @@ def test_the_same_packet_twice_gives_one_document_and_a_forged_sender_is_refused
     refused = InboxPacket.objects.get(agency=province, status=InboxStatus.REFUSED)
     assert refused.reason_code.startswith("signature:") and refused.reason
     assert [done for _o, _i, done, _r in hub.acks if _o == province.organ_id].count(False) == 1
+
+
+def test_a_document_still_waiting_there_is_taken_back_at_the_senders_request(
+    personas: dict[str, User],
+    ministry: Agency,
+    province: Agency,
+    make_draft: Callable[..., Draft],
+    credentials: dict[str, SigningCredential],
+    pki: TestPki,
+    hub: MemoryHub,
+    accounts: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from govdoc.exchange.services.sending import dispatch_recall_request
+    from govdoc.incoming.received_workflow import ReceivedStatus
+
+    capture = django_capture_on_commit_callbacks
+    outgoing = _issued(make_draft, personas, pki, province, capture)
+    (dispatch,) = outgoing.dispatches.all()
+    Agency.objects.filter(pk=province.pk).update(is_hosted=True)
+    province.refresh_from_db()
+    with capture(execute=True):
+        inbox_poll(agency=province, transport="hub")
+    # when the sender asks for it back (13) while it waits for their clerk
+    with capture(execute=True):
+        dispatch_recall_request(dispatch=dispatch, actor=personas["clerk"], reason="Gửi nhầm")
+    with capture(execute=True):
+        inbox_poll(agency=province, transport="hub")
+    # then it is withdrawn there, and the answer 15 withdraws the delivery here
+    received = ReceivedDocument.objects.get(agency=province)
+    assert received.status == ReceivedStatus.WITHDRAWN
+    with capture(execute=True):
+        inbox_poll(agency=ministry, transport="hub")
+    dispatch.refresh_from_db()
+    assert dispatch.status == DispatchStatus.WITHDRAWN
