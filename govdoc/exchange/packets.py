@@ -53,16 +53,18 @@ def organization(agency: Agency) -> Organization:
 
 def _recipient(dispatch: Dispatch) -> Organization:
     target = dispatch.recipient.agency
-    if target is not None:
-        return organization(target)
-    return Organization(organ_id="", organ_name=dispatch.recipient.name)
+    assert target is not None  # only deliveries to agencies travel as packets
+    return organization(target)
 
 
 def document_packet_for(
-    outgoing: OutgoingDocument, dispatch: Dispatch, *, change: OutgoingChange | None = None
+    outgoing: OutgoingDocument,
+    dispatch: Dispatch | None,
+    *,
+    change: OutgoingChange | None = None,
 ) -> DocumentPacket:
-    """The packet carrying `outgoing` to the recipient of `dispatch` (with `change`: its
-    revocation, update or replacement)."""
+    """The packet carrying `outgoing` to the recipient of `dispatch` (without one: to every
+    agency it was sent to; with `change`: its revocation, update or replacement)."""
     document = outgoing.document
     draft = outgoing.draft
     agency = outgoing.agency
@@ -104,9 +106,17 @@ def document_packet_for(
                 document_id=answered.document_identifier,
             ),
         )
+    if dispatch is not None:
+        recipients: tuple[Organization, ...] = (_recipient(dispatch),)
+    else:
+        recipients = tuple(
+            organization(r.agency)
+            for r in draft.recipients.select_related("agency")
+            if r.agency is not None
+        )
     return DocumentPacket(
         sender=organization(agency),
-        recipients=(_recipient(dispatch),),
+        recipients=recipients,
         document_id=document.document_identifier,
         code=Code(code_number=document.code_number, code_notation=document.code_notation),
         promulgation_info=PromulgationInfo(

@@ -16,7 +16,7 @@ from govdoc.exchange.services.inbox import inbox_retry
 from govdoc.exchange.services.outbox import outbox_requeue
 from govdoc.exchange.workflow import InboxStatus, OutboxStatus
 
-TABS = {
+TABS: dict[str, tuple[str, str, list[str]]] = {
     "cho-gui": ("Chờ gửi", "outbox", [OutboxStatus.QUEUED, OutboxStatus.SENDING]),
     "that-bai": ("Gửi không thành công", "outbox", [OutboxStatus.FAILED]),
     "da-gui": ("Đã gửi", "outbox", [OutboxStatus.SENT]),

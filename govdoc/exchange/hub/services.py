@@ -51,8 +51,14 @@ MAX_REASON = 1000
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} byte"
+def _size(size: int) -> str:
+    """52428800 → "50 MB", 1500000 → "1,4 MB", 2048 → "2 KB" (Vietnamese decimal comma)."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            value = size / factor
+            text = f"{value:.0f}" if value == int(value) or value >= 10 else f"{value:.1f}"
+            return f"{text.replace('.', ',')} {unit}"
+    return f"{size} byte"
 
 
 def clean_organ_id(value: str) -> str:
@@ -277,7 +283,7 @@ def packet_send(
         raise LengthRequired("Thiếu tiêu đề Content-Length: gửi gói tin với độ dài xác định.")
     cap = conf.max_packet_bytes()
     if length > cap:
-        raise PacketTooLarge(f"Gói tin {_mb(length)} vượt quá giới hạn {_mb(cap)} của trạm.")
+        raise PacketTooLarge(f"Gói tin {_size(length)} vượt quá giới hạn {_size(cap)} của trạm.")
     if length <= 0:
         message = "Gói tin rỗng."
         raise ValidationFailed(message, fields={"body": message})

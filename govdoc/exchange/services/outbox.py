@@ -51,7 +51,7 @@ def _event(packet: OutboxPacket, action: str, before: str, after: str, note: str
 
 def backoff(attempts: int) -> dt.timedelta:
     """30 s, 1 min, 2 min, 4 min … at most 6 hours."""
-    delay = FIRST_DELAY * (2 ** max(0, attempts - 1))
+    delay: dt.timedelta = FIRST_DELAY * (2 ** max(0, attempts - 1))
     return min(delay, MAX_DELAY)
 
 

@@ -3,17 +3,29 @@ settings."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from govdoc import cli
-from govdoc.exchange.hub.models import Agency, Credential, HubCall
+from govdoc.exchange.hub.management.commands.hub import _purge_loop
+from govdoc.exchange.hub.models import (
+    Agency,
+    Credential,
+    Delivery,
+    DeliveryStatus,
+    HubCall,
+    Packet,
+)
 from govdoc.exchange.hub.tests import pki
 from govdoc.exchange.hub.tests.conftest import API, RECIPIENT, SENDER
 
@@ -147,3 +159,33 @@ def test_govdoc_hub_runs_with_the_hubs_settings(monkeypatch: pytest.MonkeyPatch)
     assert cli.main(["hub", "agency", "list"]) == 0
     # then Django starts with the hub's settings
     assert seen == [(["hub", "agency", "list"], "config.hub_settings")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_purges_periodically() -> None:
+    # given a packet delivered long ago
+    sender = _key(hub("agency", "add", SENDER, "Văn phòng Chính phủ"))
+    hub("agency", "add", RECIPIENT, "UBND tỉnh Nghệ An")
+    response = Client(headers={"authorization": f"Bearer {sender}"}).post(
+        f"{API}/packets",
+        data=b"<edXML/>",
+        content_type="application/xml",
+        headers={"X-Edxml-Type": "edoc", "X-Edxml-To": RECIPIENT},
+    )
+    assert response.status_code == 201
+    Delivery.objects.update(status=DeliveryStatus.DONE)
+    Packet.objects.update(completed_at=timezone.now() - dt.timedelta(days=31))
+    # when serve's purge thread runs
+    stop = threading.Event()
+    thread = threading.Thread(target=_purge_loop, args=(stop, 0.05))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not Packet.objects.filter(purged_at__isnull=False).exists():
+            assert time.monotonic() < deadline, "the periodic purge did not run"
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    # then the packet was purged and the run journaled
+    assert HubCall.objects.filter(call="purge").exists()

@@ -2,6 +2,7 @@
 
     govdoc edxml inspect FILE [--json]
     govdoc edxml validate FILE
+    govdoc edxml export DOCUMENT [--out FILE] [--sign]
 
 `inspect` prints the packet (document or status message) as a Vietnamese summary, or with
 `--json` as JSON whose keys are the edXML element names plus `Attachments` (name, type,
@@ -15,8 +16,10 @@ From/OrganId, the date and the code; dates; attachments match the manifest…) a
 
 FILE may be "-" for standard input. A file that cannot be read exits with code 2.
 
-Subcommands are classes registered with `@subcommand`; `export` (the packet of an issued
-outgoing document) will be one of them.
+`export` writes the packet of an issued outgoing document (by its DocumentId or its number
+in govdoc) to every agency it was sent to; with `--sign`, signed with the agency's packet key.
+
+Subcommands are classes registered with `@subcommand`.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import Any, ClassVar
 
 from django.core.management.base import BaseCommand
 
+from govdoc.exchange.edxml.build import build_document_packet
 from govdoc.exchange.edxml.errors import PacketError
 from govdoc.exchange.edxml.hardened import Limits, check_size, read_limited
 from govdoc.exchange.edxml.inspect import packet_json, packet_summary
@@ -164,3 +168,49 @@ class Command(BaseCommand):
             code = failure.code
         if code:
             raise SystemExit(code)
+
+
+@subcommand
+class Export(Subcommand):
+    name = "export"
+    help = "ghi gói tin edXML của một văn bản đi đã phát hành"
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "document",
+            help="mã văn bản (DocumentId, ví dụ 000.00.00.G12,2026/12/01,01/QĐ-BTNMT) "
+            "hoặc số thứ tự văn bản đi trong hệ thống",
+        )
+        parser.add_argument("--out", default="-", help="tệp ghi ra (mặc định: đầu ra chuẩn)")
+        parser.add_argument(
+            "--sign", action="store_true", help="ký gói tin bằng khóa liên thông của cơ quan"
+        )
+
+    def run(self, command: Command, options: dict[str, Any]) -> int:
+        from govdoc.exchange.packets import document_packet_for
+        from govdoc.exchange.services.sending import default_transport, signed
+        from govdoc.outgoing.models import OutgoingDocument
+
+        key = options["document"].strip()
+        documents = OutgoingDocument.objects.select_related(
+            "document__document_type", "agency", "draft"
+        ).filter(issued_at__isnull=False)
+        outgoing = (
+            documents.filter(pk=int(key)).first()
+            if key.isdigit()
+            else documents.filter(document__document_identifier=key).first()
+        )
+        if outgoing is None:
+            raise Failure(f"Không có văn bản đi đã phát hành “{key}”.")
+        data = build_document_packet(document_packet_for(outgoing, None))
+        if options["sign"]:
+            signed_data = signed(outgoing.agency, default_transport(), data)
+            if signed_data is None:
+                raise Failure(f"{outgoing.agency.name} chưa có khóa ký gói tin liên thông.")
+            data = signed_data
+        if options["out"] == "-":
+            command.stdout.write(data.decode("utf-8"), ending="")
+        else:
+            Path(options["out"]).write_bytes(data)
+            command.stderr.write(f"Đã ghi {len(data)} byte vào {options['out']}.")
+        return EXIT_OK
