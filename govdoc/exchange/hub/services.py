@@ -177,17 +177,19 @@ def agency_create(*, organ_id: str, data: AgencyInput) -> Agency:
 
 
 def agency_get(organ_id: str) -> Agency:
-    agency = Agency.objects.select_related("parent").filter(organ_id=clean_organ_id(organ_id))
-    found = agency.first()
+    code = clean_organ_id(organ_id)
+    found = Agency.objects.select_related("parent").filter(organ_id=code).first()
     if found is None:
-        raise NotFound(f"Không có cơ quan {clean_organ_id(organ_id)} trên trạm.")
+        raise NotFound(f"Không có cơ quan {code} trên trạm.")
     return found
 
 
 def agency_update(*, organ_id: str, data: AgencyInput) -> Agency:
+    code = clean_organ_id(organ_id)
     with transaction.atomic():
-        agency = agency_get(organ_id)
-        Agency.objects.select_for_update().filter(pk=agency.pk).first()
+        agency = Agency.objects.select_for_update().filter(organ_id=code).first()
+        if agency is None:
+            raise NotFound(f"Không có cơ quan {code} trên trạm.")
         errors: dict[str, str] = {}
         _apply(agency, data, errors)
         if errors:
@@ -368,7 +370,13 @@ def packet_fetch(*, agency: Agency, packet_uuid: uuid.UUID) -> Download:
             "Gói tin đã hết thời hạn lưu giữ trên trạm và đã bị xóa nội dung "
             f"({packet.purged_at:%d/%m/%Y})."
         )
-    handle = packet_store().open(packet.storage_name)
+    try:
+        handle = packet_store().open(packet.storage_name)
+    except FileNotFoundError:
+        # Retention may have removed it since the row was read.
+        if Packet.objects.filter(pk=packet.pk, purged_at__isnull=False).exists():
+            raise Gone("Gói tin đã hết thời hạn lưu giữ trên trạm và đã bị xóa nội dung.") from None
+        raise
     try:
         if packet.sender_id != agency.pk or _receives(packet, agency):
             _mark_fetched(packet, agency)

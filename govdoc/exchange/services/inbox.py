@@ -96,8 +96,8 @@ def _move(packet: InboxPacket, action: str, **changes: object) -> bool:
 def inbox_poll(*, agency: Agency, transport: str) -> int:
     """Fetch, keep, apply and acknowledge every packet waiting for `agency`; returns how many
     were new. A temporary transport failure stops this round (the next one goes on)."""
-    channel = transport_for(transport)
     try:
+        channel = transport_for(transport)
         waiting = channel.list_received(organ_id=agency.organ_id)
     except TransportError as error:
         logger.warning("inbox %s/%s: %s", agency.organ_id, transport, error)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from govdoc.exchange.hub import services
 from govdoc.exchange.hub.models import Delivery, DeliveryStatus, Packet
 from govdoc.exchange.hub.retention import purge, sweep
 from govdoc.exchange.hub.storage import packet_name
@@ -135,3 +136,18 @@ def test_sweep_removes_orphan_and_stale_staged_files(
     # then only the kept packet's file remains
     assert removed == 2
     assert hub.stored_files() == [hub.store / Packet.objects.get().storage_name]
+
+
+def test_download_racing_the_purge_is_410(
+    sender: Member, recipient: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a packet read just before retention removed its bytes
+    packet_id = send(sender, edxml()).json()["id"]
+    _ack(recipient, packet_id)
+    stale = Packet.objects.get()
+    purge(now=_days(31))
+    monkeypatch.setattr(services, "_visible_to", lambda agency, packet_uuid: stale)
+    # when the download then opens the file
+    response = recipient.client().get(f"{API}/packets/{packet_id}")
+    # then it is told the packet is gone, not a server error
+    assert response.status_code == 410
