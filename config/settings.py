@@ -305,6 +305,9 @@ GOVDOC_SCHEDULER_INTERVAL = float(env("SCHEDULER_INTERVAL", "30"))
 # sends what is due and fetches what waits, the packet size cap, and whether old SHA-1
 # signed packets are accepted.
 GOVDOC_HUB_URL = env("HUB_URL").rstrip("/")
+GOVDOC_HUB_CA_FILE = env("HUB_CA_FILE")
+GOVDOC_HUB_CLIENT_CERT = env("HUB_CLIENT_CERT")
+GOVDOC_HUB_CLIENT_KEY = env("HUB_CLIENT_KEY")
 GOVDOC_EXCHANGE_TRANSPORT = env("EXCHANGE_TRANSPORT", "hub")
 GOVDOC_EXCHANGE_POLL_SECONDS = float(env("EXCHANGE_POLL_SECONDS", "30"))
 GOVDOC_EDXML_ALLOW_SHA1 = env_bool("EDXML_ALLOW_SHA1", False)

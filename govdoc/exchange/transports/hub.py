@@ -4,7 +4,9 @@ per call. Timeouts and 5xx answers are temporary failures; 4xx answers are typed
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,10 +28,18 @@ TokenFor = Callable[[str], str]
 class HubTransport:
     name = "hub"
 
-    def __init__(self, *, base_url: str, token_for: TokenFor, timeout: float = TIMEOUT) -> None:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        token_for: TokenFor,
+        timeout: float = TIMEOUT,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token_for = token_for
         self.timeout = timeout
+        self.ssl_context = ssl_context
 
     # --- the calls ---------------------------------------------------------------------------
 
@@ -63,9 +73,17 @@ class HubTransport:
         return refs
 
     def get(self, *, organ_id: str, packet_id: str) -> bytes:
-        return self._call(
-            "GET", f"/api/v1/packets/{urllib.parse.quote(packet_id)}", organ_id=organ_id
+        headers: dict[str, str] = {}
+        data = self._call(
+            "GET",
+            f"/api/v1/packets/{urllib.parse.quote(packet_id)}",
+            organ_id=organ_id,
+            answer_headers=headers,
         )
+        expected = headers.get("x-content-sha256", "")
+        if expected and hashlib.sha256(data).hexdigest() != expected.lower():
+            raise TransportError("Gói tin tải về bị hỏng (mã băm không khớp); sẽ tải lại.")
+        return data
 
     def acknowledge(self, *, organ_id: str, packet_id: str, done: bool, reason: str = "") -> None:
         self._call(
@@ -79,10 +97,25 @@ class HubTransport:
         )
 
     def list_sent(self, *, organ_id: str, since: dt.datetime | None = None) -> list[SentStatus]:
-        query = f"?since={urllib.parse.quote(since.isoformat())}" if since else ""
-        body = json.loads(self._call("GET", f"/api/v1/sent{query}", organ_id=organ_id))
+        """Every delivery changed at or after `since`, following the pages ("more")."""
         statuses: list[SentStatus] = []
-        for item in body.get("items", []):
+        seen: set[str] = set()
+        cursor = since
+        for _page in range(100):
+            query = f"?since={urllib.parse.quote(cursor.isoformat())}" if cursor else ""
+            body = json.loads(self._call("GET", f"/api/v1/sent{query}", organ_id=organ_id))
+            items = [item for item in body.get("items", []) if str(item["id"]) not in seen]
+            statuses.extend(self._statuses(items))
+            seen.update(str(item["id"]) for item in items)
+            if not body.get("more") or not items:
+                break
+            cursor = dt.datetime.fromisoformat(str(items[-1]["changed_at"]))
+        return statuses
+
+    @staticmethod
+    def _statuses(items: list[dict[str, Any]]) -> list[SentStatus]:
+        statuses: list[SentStatus] = []
+        for item in items:
             for delivery in item.get("deliveries", []):
                 at = delivery.get("acknowledged_at") or delivery.get("fetched_at")
                 statuses.append(
@@ -123,6 +156,7 @@ class HubTransport:
         organ_id: str,
         data: bytes | None = None,
         headers: dict[str, str] | None = None,
+        answer_headers: dict[str, str] | None = None,
     ) -> bytes:
         token = self.token_for(organ_id)
         if not token:
@@ -136,8 +170,12 @@ class HubTransport:
             headers={"Authorization": f"Bearer {token}", **(headers or {})},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(
+                request, timeout=self.timeout, context=self.ssl_context
+            ) as response:
                 body: bytes = response.read()
+                if answer_headers is not None:
+                    answer_headers.update({k.lower(): v for k, v in response.headers.items()})
                 return body
         except urllib.error.HTTPError as error:
             detail = _message(error)
