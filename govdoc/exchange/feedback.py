@@ -16,9 +16,10 @@ def on_receipt(event: ReceiptEvent) -> None:
         return
     from govdoc.exchange.tasks import send_status_answer
 
-    enqueue_on_commit(
-        send_status_answer, event.received_id, event.event, event.reason, event.actor_name
-    )
+    # A withdrawal is the sender's own doing (its revocation or take-back): the name that
+    # comes with it is theirs, not one of our staff.
+    staff = "" if event.event == receipt_events.WITHDRAWN_CONFIRMED else event.actor_name
+    enqueue_on_commit(send_status_answer, event.received_id, event.event, event.reason, staff)
 
 
 def connect() -> None:

@@ -42,7 +42,7 @@ from govdoc.incoming.received_workflow import Channel
 from govdoc.organizations.models import Agency
 from govdoc.outgoing.models import Dispatch
 from govdoc.outgoing.services.dispatching import record_status
-from govdoc.outgoing.workflow import DispatchStatus, Method
+from govdoc.outgoing.workflow import DispatchStatus, Method, OutgoingStatus
 from govdoc.signatures.selectors import active_trust_anchors
 
 logger = logging.getLogger(__name__)
@@ -324,6 +324,12 @@ def _apply_status(agency: Agency, status: StatusPacket) -> str:
     if dispatch is None:
         raise Refusal("unknown_document", "Trạng thái trả lời một văn bản không có ở đây.")
     if status.status_code == StatusCode.RECALL_ACCEPTED:
+        target = DispatchStatus.WITHDRAWN
+    if status.status_code == StatusCode.ACCEPTED and dispatch.outgoing.status in (
+        OutgoingStatus.REVOKED,
+        OutgoingStatus.REPLACED,
+    ):
+        # 03 is also "the revocation is accepted" (DOMAIN §5.3): their copy is withdrawn.
         target = DispatchStatus.WITHDRAWN
     if status.status_code == StatusCode.RECALL_REFUSED:
         from govdoc.outgoing.models import DispatchEvent

@@ -87,14 +87,16 @@ def outbox_enqueue(
     return row
 
 
-def _move(packet: OutboxPacket, action: str, **changes: Any) -> bool:
-    """Compare-and-set on the status: False when someone else moved it first."""
+def _move(
+    packet: OutboxPacket, action: str, *, where: dict[str, Any] | None = None, **changes: Any
+) -> bool:
+    """Compare-and-set on the status (and `where`): False when someone else moved it first."""
     target = next_outbox_status(packet.status, action)
     if target is None:
         return False
-    updated = OutboxPacket.objects.filter(pk=packet.pk, status=packet.status).update(
-        status=target, **changes
-    )
+    updated = OutboxPacket.objects.filter(
+        pk=packet.pk, status=packet.status, **(where or {})
+    ).update(status=target, **changes)
     if updated != 1:
         return False
     before = packet.status
@@ -105,14 +107,23 @@ def _move(packet: OutboxPacket, action: str, **changes: Any) -> bool:
     return True
 
 
-def _claim(packet: OutboxPacket, *, worker: str) -> bool:
-    return _move(packet, "claim", claimed_at=timezone.now(), claimed_by=worker)
+def _claim(packet: OutboxPacket, *, worker: str, now: dt.datetime | None = None) -> bool:
+    # Only a packet that is due: not one that another attempt has just put back to wait.
+    return _move(
+        packet,
+        "claim",
+        where={"next_attempt_at__lte": now or timezone.now()},
+        claimed_at=timezone.now(),
+        claimed_by=worker,
+    )
 
 
-def outbox_send_one(packet: OutboxPacket, *, worker: str | None = None) -> str:
-    """Claim and send one packet; returns its status afterwards."""
+def outbox_send_one(
+    packet: OutboxPacket, *, worker: str | None = None, now: dt.datetime | None = None
+) -> str:
+    """Claim and send one packet if it is due; returns its status afterwards."""
     with transaction.atomic():
-        if not _claim(packet, worker=worker or _worker_name()):
+        if not _claim(packet, worker=worker or _worker_name(), now=now):
             return OutboxPacket.objects.values_list("status", flat=True).get(pk=packet.pk)
     attempts = packet.attempts + 1
     try:
@@ -168,7 +179,7 @@ def outbox_send_due(*, limit: int = BATCH, now: dt.datetime | None = None) -> in
     )
     sent = 0
     for packet in due:
-        if outbox_send_one(packet) == OutboxStatus.SENT:
+        if outbox_send_one(packet, now=moment) == OutboxStatus.SENT:
             sent += 1
     return sent
 

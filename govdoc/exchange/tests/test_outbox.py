@@ -146,3 +146,18 @@ def test_a_claimed_packet_is_not_sent_by_a_second_worker_until_its_claim_expires
     # when its claim is old enough, the packet goes back to the queue and is sent
     assert outbox_send_due(now=timezone.now() + dt.timedelta(minutes=11)) == 1
     assert len(transport.sent) == 1
+
+
+def test_a_packet_put_back_to_wait_is_not_claimed_again_before_it_is_due(
+    ministry: Agency, transport: Recording
+) -> None:
+    # given a packet whose first attempt just failed (put back with a back-off)
+    packet = _queue(ministry)
+    transport.failures.append(TransportError("Trạm không trả lời."))
+    outbox_send_due()
+    # when its own send task runs straight after
+    fresh = OutboxPacket.objects.select_related("agency", "packet").get(pk=packet.pk)
+    assert outbox_send_one(fresh) == OutboxStatus.QUEUED
+    # then it was not tried a second time
+    fresh.refresh_from_db()
+    assert fresh.attempts == 1 and transport.sent == []
