@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     # The hub runs as its own process (config/hub_settings.py); listed here only so that its
     # tests run in the one test session. Installations never use its tables.
     "govdoc.exchange.hub",
+    "govdoc.records",
     "govdoc.reports",
     "govdoc.api",
     "govdoc.web",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("van-ban-di/", include("govdoc.outgoing.urls")),
     path("lien-thong/", include("govdoc.exchange.urls")),
     path("tai-lieu/", include("govdoc.documents.urls")),
+    path("ho-so/", include("govdoc.records.urls")),
     path("bao-cao/", include("govdoc.reports.urls")),
     path("nhat-ky/", include("govdoc.audit.urls")),
     path("thong-bao/", include("govdoc.notifications.urls")),

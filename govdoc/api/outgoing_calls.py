@@ -1,23 +1,23 @@
-"""What the outgoing routers share to call the services: refusals as the API gives them,
-files from multipart or base64, the service inputs, bodies made from templates, the secret
+"""What the outgoing routers share to call the services: refusals with the outgoing field
+names, files sent as base64, the service inputs, bodies made from templates, the secret
 of a signature, and the drafts of each box."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
-from ninja.files import UploadedFile
 
+from govdoc.api.calls import refusals as api_refusals
+from govdoc.api.calls import refuse_too_big
 from govdoc.api.outgoing_schemas import DraftIn, SecretIn
 from govdoc.api.outgoing_shapes import draft_detail
-from govdoc.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from govdoc.core.errors import NotFound, ValidationFailed
 from govdoc.documents.storage import Upload
 from govdoc.organizations.access import acting_for_ids, roles_in
 from govdoc.organizations.models import Agency
@@ -39,39 +39,12 @@ _API_FIELDS = {
 }
 
 
-def actor_of(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-@contextmanager
 def refusals(
     renamed: Mapping[str, str] | None = None, *, hide_forbidden: bool = True
-) -> Iterator[None]:
-    """A service's refusal as the API gives it: "not allowed" on an object the caller sees
-    answers 404 like the rest, and fields are named as the client sent them."""
-    try:
-        yield
-    except Forbidden:
-        if not hide_forbidden:
-            raise
-        raise NotFound() from None
-    except DomainError as error:
-        names = {**_API_FIELDS, **(renamed or {})}
-        error.fields = {names.get(k, k): v for k, v in error.fields.items()}
-        raise
-
-
-def _too_big(name: str, size: int | None, field: str) -> None:
-    cap = int(settings.GOVDOC_MAX_FILE_SIZE)
-    if size is not None and size > cap:
-        message = f"Tệp {name} vượt quá dung lượng cho phép ({cap / (1024 * 1024):.0f} MB)."
-        raise ValidationFailed(message, fields={field: message})
-
-
-def to_upload(file: UploadedFile, *, field: str) -> Upload:
-    """Read an uploaded file, refusing an oversized one before its bytes reach memory."""
-    _too_big(file.name or "(không tên)", file.size, field)
-    return Upload(name=file.name or "", data=file.read())
+) -> AbstractContextManager[None]:
+    """The API's refusals (see `calls.refusals`), with the services' field names as the
+    outgoing client sent them."""
+    return api_refusals({**_API_FIELDS, **(renamed or {})}, hide_forbidden=hide_forbidden)
 
 
 def decoded(name: str, content: str, *, field: str) -> Upload:
@@ -84,7 +57,7 @@ def decoded(name: str, content: str, *, field: str) -> Upload:
     if not name.strip():
         message = "Vui lòng ghi tên tệp (kèm phần mở rộng, vd: du-thao.pdf)."
         raise ValidationFailed(message, fields={field: message})
-    _too_big(name, len(data), field)
+    refuse_too_big(name, len(data), field)
     return Upload(name=name.strip(), data=data)
 
 

@@ -15,6 +15,7 @@ from govdoc.documents.models import DocumentFile, Priority
 from govdoc.organizations.access import acting_for_ids, has_role
 from govdoc.organizations.roles import Role
 from govdoc.outgoing.access import is_clerk, pending_steps_for
+from govdoc.outgoing.dispatch_actions import actions_for
 from govdoc.outgoing.models import (
     ApprovalStep,
     Dispatch,
@@ -310,13 +311,15 @@ def outgoing_out(outgoing: OutgoingDocument) -> dict[str, Any]:
 
 
 def dispatch_actions(actor: Any, dispatch: Dispatch, agency_id: int) -> list[str]:
+    # Offered by the apps above outgoing (POST /outgoing/dispatches/{id}/actions/{key}).
+    offered = [action.key for action in actions_for(actor, dispatch)]
     if not is_clerk(actor, agency_id):
-        return []
+        return offered
     if dispatch.method == Method.POST and dispatch.status == DispatchStatus.QUEUED:
-        return ["post"]
+        return ["post", *offered]
     if dispatch.method == Method.EMAIL and dispatch.status == DispatchStatus.FAILED:
-        return ["retry"]
-    return []
+        return ["retry", *offered]
+    return offered
 
 
 def dispatch_out(actor: Any, dispatch: Dispatch, agency_id: int) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from govdoc.api.routers.directory import router as directory_router
 from govdoc.api.routers.handling import router as handling_router
 from govdoc.api.routers.incoming import router as incoming_router
 from govdoc.api.routers.outgoing_circuit import router as outgoing_circuit_router
+from govdoc.api.routers.outgoing_dispatch_actions import router as outgoing_dispatch_actions_router
 from govdoc.api.routers.outgoing_drafts import router as outgoing_drafts_router
 from govdoc.api.routers.outgoing_issued import router as outgoing_issued_router
 from govdoc.api.routers.received import router as received_router
@@ -84,3 +85,6 @@ api.add_router("", signatures_router)
 api.add_router("/outgoing", outgoing_drafts_router)
 api.add_router("/outgoing", outgoing_circuit_router)
 api.add_router("/outgoing", outgoing_issued_router)
+api.add_router("/outgoing", outgoing_dispatch_actions_router)
+api.add_router("/records", "govdoc.api.routers.records_plans.router")
+api.add_router("/records", "govdoc.api.routers.records_files.router")

@@ -22,6 +22,9 @@ class Confidentiality(models.TextChoices):
 class Direction(models.TextChoices):
     INCOMING = "INCOMING", "Văn bản đến"
     OUTGOING = "OUTGOING", "Văn bản đi"
+    # Other material of a work file (an internal document, a photo, a record of a meeting)
+    # uploaded into it by its owner (the records app).
+    OTHER = "OTHER", "Tài liệu khác"
 
 
 class DocumentType(TimeStampedModel):

@@ -1,7 +1,8 @@
-"""Status answers, automatic (DOMAIN §5.4): for every document received through the
-interconnection, each step here (arrived the same moment, registered, refused with the
-reason, assigned, in progress, completed, a revocation applied) goes back to its sender as a
-signed status packet, queued by a task after the step commits."""
+"""Status answers, automatic (DOMAIN §5.4): for every document received as a packet (from
+the interconnection, or from an agency hosted here through the `local` transport), each
+step here (arrived the same moment, registered, refused with the reason, assigned, in
+progress, completed, a revocation applied) goes back to its sender as a status packet,
+queued by a task after the step commits."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from govdoc.incoming.received_workflow import Channel
 
 
 def on_receipt(event: ReceiptEvent) -> None:
-    if event.channel != Channel.INTERCONNECT:
+    if event.channel not in (Channel.INTERCONNECT, Channel.LOCAL):
         return
     from govdoc.exchange.tasks import send_status_answer
 

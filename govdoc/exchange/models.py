@@ -152,3 +152,45 @@ class ExchangeAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} @ {self.transport}"
+
+
+class LocalMail(models.Model):
+    """The `local` transport's mailbox: one packet for one agency hosted on this
+    installation, from another one. The transport's far side is this same database, so the
+    sender is authenticated by the installation itself (ADR 0013)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Chờ nhận"
+        DONE = "done", "Đã nhận"
+        FAILED = "failed", "Bị từ chối"
+
+    message_id = models.CharField(max_length=36, db_index=True)
+    sender_organ_id = models.CharField(max_length=13)
+    recipient = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=6)
+    packet = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.WAITING)
+    reason = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(status="waiting"),
+                name="local_mail_waiting",
+            ),
+            models.Index(fields=["sender_organ_id", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["waiting", "done", "failed"]), name="local_mail_status"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Thư nội bộ {self.pk} → {self.recipient_id}"

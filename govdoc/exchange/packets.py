@@ -155,6 +155,9 @@ EVENT_CODES: dict[str, StatusCode] = {
     "withdrawn_confirmed": StatusCode.ACCEPTED,
     "recall_accepted": StatusCode.RECALL_ACCEPTED,
     "recall_refused": StatusCode.RECALL_REFUSED,
+    # An update (BussinessDocType 2) applied or recorded here (15), or impossible (16).
+    "update_accepted": StatusCode.RECALL_ACCEPTED,
+    "update_refused": StatusCode.RECALL_REFUSED,
 }
 
 

@@ -28,6 +28,10 @@ def send_packet(packet_id: int) -> str:
     packet = OutboxPacket.objects.select_related("agency", "packet").filter(pk=packet_id).first()
     if packet is None:
         return "missing"
+    if packet.transport == "local":
+        from govdoc.exchange.services.local_delivery import local_send_now
+
+        return local_send_now(packet)
     return outbox_send_one(packet)
 
 
@@ -35,6 +39,7 @@ def send_packet(packet_id: int) -> str:
 def send_due(occurrence: str = "") -> int:
     from govdoc.exchange.services.outbox import outbox_send_due
 
+    # Local packets it sends are received by the next poll (local_receive_waiting).
     return outbox_send_due()
 
 
@@ -43,8 +48,9 @@ def poll_inboxes(occurrence: str = "") -> int:
     """Fetch what waits for every hosted agency that has an account on a transport."""
     from govdoc.exchange.models import ExchangeAccount
     from govdoc.exchange.services.inbox import inbox_poll
+    from govdoc.exchange.services.local_delivery import local_receive_waiting
 
-    total = 0
+    total = local_receive_waiting()
     for account in ExchangeAccount.objects.filter(
         is_active=True, agency__is_hosted=True
     ).select_related("agency"):

@@ -571,3 +571,118 @@ def received_withdraw(
             actor_name=who,
         )
     return received
+
+
+# -- update by the sender -------------------------------------------------------------------
+
+UPDATABLE = (
+    "subject",
+    "code_number",
+    "code_notation",
+    "issued_date",
+    "signer_name",
+    "signer_position",
+    "priority",
+    "due_date",
+    "page_count",
+    "to_places",
+)
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "(trống)"
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%d/%m/%Y"))
+    return str(value)
+
+
+def received_update(
+    *,
+    received: ReceivedDocument,
+    metadata: ReceivedInput,
+    reason: str,
+    actor_name: str,
+    note: str = "",
+) -> dict[str, list[str]]:
+    """The sender updated a document it sent (edXML BussinessDocType 2). Waiting for the
+    clerk: the metadata the sender changed are applied. Registered: the register entry is
+    the clerk's (it is in the book), so the changes are recorded on the electronic copy and
+    the clerk and handlers are told to adjust it. Refused or withdrawn: InvalidTransition
+    (the sender is answered "refused"). Returns {field: [before, after]} of what differs."""
+    if received.status in (ReceivedStatus.REFUSED, ReceivedStatus.WITHDRAWN):
+        raise InvalidTransition(
+            f"Văn bản đang ở trạng thái “{ReceivedStatus(received.status).label}”, "
+            "không cập nhật được."
+        )
+    reason = _clean(reason)[:REASON_MAX] or "Nơi gửi cập nhật văn bản."
+    new_values = {
+        "subject": _clean(metadata.subject),
+        "code_number": metadata.code_number.strip(),
+        "code_notation": metadata.code_notation.strip(),
+        "issued_date": metadata.issued_date,
+        "signer_name": _clean(metadata.signer_name),
+        "signer_position": _clean(metadata.signer_position),
+        "priority": metadata.priority,
+        "due_date": metadata.due_date,
+        "page_count": metadata.page_count,
+        "to_places": metadata.to_places.strip(),
+    }
+    changes = {
+        field: [_shown(getattr(received, field)), _shown(value)]
+        for field, value in new_values.items()
+        if value not in ("", None) and value != getattr(received, field)
+    }
+    applied = received.status == ReceivedStatus.WAITING and bool(changes)
+    with transaction.atomic():
+        if applied:
+            updates = {field: new_values[field] for field in changes}
+            if not ReceivedDocument.objects.filter(
+                pk=received.pk, status=ReceivedStatus.WAITING
+            ).update(**updates):
+                raise Conflict(STATUS_CHANGED)
+            for field, value in updates.items():
+                setattr(received, field, value)
+        lines = [
+            f"{getattr(ReceivedDocument._meta.get_field(f), 'verbose_name', f)}: {a} → {b}"
+            for f, (a, b) in changes.items()
+        ]
+        text = "; ".join([reason, *([note] if note else []), *lines])
+        _history(
+            received,
+            actor=None,
+            action="sender_update",
+            note=text,
+            actor_name=actor_name or received.sender_name,
+            data={"changes": changes, "applied": applied},
+        )
+        audit_record(
+            actor=None,
+            action="incoming.received.sender_update",
+            target=received,
+            agency_id=received.agency_id,
+            data={"changes": changes, "applied": applied, "reason": reason},
+        )
+        recipients: list[Any] = _clerks(received.agency_id)
+        incoming: IncomingDocument | None = None
+        if received.incoming_id is not None:
+            incoming = IncomingDocument.objects.filter(pk=received.incoming_id).first()
+            if incoming is not None:
+                recipients += [incoming.presented_to, incoming.receiving_person]
+        notify(
+            recipients=[r for r in recipients if r is not None],
+            kind="incoming.sender_change",
+            title=f"Nơi gửi cập nhật văn bản: {received.subject[:200]}",
+            body=(
+                text[:500]
+                if applied or not changes
+                else f"{text[:400]} — đề nghị văn thư điều chỉnh thông tin văn bản đến."
+            ),
+            url=(
+                reverse("incoming:detail", args=[incoming.pk])
+                if incoming is not None
+                else reverse("incoming:received_detail", args=[received.pk])
+            ),
+            agency_id=received.agency_id,
+        )
+    return changes

@@ -9,3 +9,5 @@ class Role(models.TextChoices):
     UNIT_LEADER = "UNIT_LEADER", "Lãnh đạo đơn vị"
     SPECIALIST = "SPECIALIST", "Chuyên viên"
     ADMIN = "ADMIN", "Quản trị hệ thống"
+    # The agency archive (lưu trữ cơ quan): takes transferred files, keeps and appraises them.
+    ARCHIVIST = "ARCHIVIST", "Lưu trữ cơ quan"

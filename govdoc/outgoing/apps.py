@@ -9,11 +9,6 @@ class OutgoingConfig(AppConfig):
     verbose_name = "Văn bản đi"
 
     def ready(self) -> None:
-        # The sender follows each recipient on the same installation through the receiving
-        # side's receipt events (arrived, accepted, refused, assigned, …).
-        from govdoc.outgoing import receipt_tracking
-
-        receipt_tracking.connect()
         from govdoc.outgoing import panels as _panels  # noqa: F401  (incoming page section)
 
         # The morning reminder of signed documents not issued on time (worker).

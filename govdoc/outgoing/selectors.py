@@ -32,6 +32,13 @@ DRAFT_ROW_RELATED = ("document_type", "drafter", "signer", "drafting_unit")
 # -- the conditions ----------------------------------------------------------------------------
 
 
+def agency_clerks(agency_id: int) -> QuerySet[User]:
+    """The agency's active clerks (văn thư), each once: who is told of work for the clerks."""
+    return User.objects.filter(
+        is_active=True, roles__agency_id=agency_id, roles__role=Role.CLERK
+    ).distinct()
+
+
 def my_pending_steps(actor: Any, agency_id: int) -> QuerySet[ApprovalStep]:
     """Pending steps the actor may decide: their own, those of the people they act for by
     delegation, and the pool steps of a role they hold (the clerks' form check)."""

@@ -81,6 +81,11 @@ urlpatterns = [
         issued_pages.dispatch_retry_view,
         name="dispatch_retry",
     ),
+    path(
+        "<int:pk>/noi-nhan/<int:dispatch_pk>/thao-tac/<slug:key>/",
+        issued_pages.dispatch_action_view,
+        name="dispatch_action",
+    ),
     path("<int:pk>/thay-doi/", issued_pages.outgoing_change_view, name="outgoing_change"),
     path("<int:pk>/kiem-tra-chu-ky/", issued_pages.issued_verify_view, name="issued_verify"),
     path("<int:pk>/sao/", copy_pages.copy_make_view, name="copy_make"),

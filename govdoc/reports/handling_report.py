@@ -22,8 +22,8 @@ from govdoc.assignments.workflow import AssignmentStatus, HandlingRole
 from govdoc.core.calendar import working_days_late
 from govdoc.core.dates import vn_date
 from govdoc.core.errors import NotFound
-from govdoc.core.text import fold
 from govdoc.organizations.models import Agency, Unit, User
+from govdoc.reports.count_lines import CountLine, CountTables, report_lines
 from govdoc.reports.handling_scope import (
     DOCUMENTS,
     IN_PROGRESS,
@@ -50,7 +50,6 @@ TITLES = {
     DOCUMENTS: "TÌNH HÌNH GIẢI QUYẾT VĂN BẢN ĐẾN",
     TASKS: "TÌNH HÌNH THỰC HIỆN CÔNG VIỆC ĐƯỢC GIAO",
 }
-NO_UNIT = "Không thuộc đơn vị"
 # Columns of the tables, after the name: the five measures and the rate.
 COUNT_COLUMNS: tuple[str, ...] = (*MEASURES.values(), "Tỷ lệ đúng hạn")
 
@@ -81,6 +80,11 @@ class HandlingCounts:
             return "—"
         return f"{rate:.1f}".replace(".", ",") + "%"
 
+    @property
+    def summary_text(self) -> str:
+        """The last column of the report's tables: the on-time rate."""
+        return self.on_time_rate_text
+
     def value(self, measure: str) -> int:
         return {
             RECEIVED: self.received,
@@ -104,19 +108,12 @@ class HandlingCounts:
         )
 
 
-@dataclass(frozen=True)
-class HandlingLine:
-    """One line of a table: a unit (person_id None) or a person (with their unit)."""
-
-    name: str
-    counts: HandlingCounts
-    unit_id: int | None = None
-    person_id: int | None = None
-    unit_name: str = ""
+# One line of a table: a unit (person_id None) or a person (with their unit).
+HandlingLine = CountLine[HandlingCounts]
 
 
 @dataclass(frozen=True)
-class HandlingReport:
+class HandlingReport(CountTables[HandlingCounts]):
     agency_id: int
     agency_name: str
     parent_agency_name: str
@@ -152,12 +149,6 @@ class HandlingReport:
     @property
     def people_total(self) -> HandlingCounts:
         return sum((line.counts for line in self.people), HandlingCounts())
-
-    def people_of(self, unit_id: int | None) -> tuple[HandlingLine, ...]:
-        return tuple(line for line in self.people if line.unit_id == unit_id)
-
-    def unit(self, unit_id: int) -> HandlingLine | None:
-        return next((line for line in self.units if line.unit_id == unit_id), None)
 
     @property
     def people_without_unit(self) -> tuple[HandlingLine, ...]:
@@ -217,41 +208,6 @@ def lead_counts(
     return by_unit, by_person
 
 
-def person_lines(by_person: dict[int, HandlingCounts]) -> list[HandlingLine]:
-    """The persons' lines, with their unit, by unit then name (one query for the names)."""
-    people = User.objects.filter(pk__in=list(by_person)).values(
-        "pk", "full_name", "username", "unit_id", "unit__name"
-    )
-    lines = [
-        HandlingLine(
-            name=person["full_name"] or person["username"],
-            counts=by_person[person["pk"]],
-            unit_id=person["unit_id"],
-            person_id=person["pk"],
-            unit_name=person["unit__name"] or NO_UNIT,
-        )
-        for person in people
-    ]
-    lines.sort(key=lambda line: (line.unit_id is None, fold(line.unit_name), fold(line.name)))
-    return lines
-
-
-def _units_of(scope: HandlingScope, with_counts: set[int]) -> list[Unit]:
-    """The units shown: every active unit of the scope, and any unit that has work."""
-    units = Unit.objects.filter(agency_id=scope.agency_id)
-    if scope.unit_ids is not None:
-        units = units.filter(pk__in=scope.unit_ids)
-    found = list(units.filter(Q(is_active=True) | Q(pk__in=with_counts)))
-    found.sort(key=lambda unit: fold(unit.name))
-    return found
-
-
-def _scope_label(scope: HandlingScope, units: list[Unit]) -> str:
-    if scope.unit_ids is None:
-        return ""
-    return ", ".join(unit.name for unit in units if unit.parent_id not in scope.unit_ids)
-
-
 def handling_report(
     *,
     actor: Any,
@@ -270,28 +226,19 @@ def handling_report(
     by_unit, by_person = lead_counts(
         scope=scope, kind=kind, date_from=date_from, date_to=date_to, today=day
     )
-    people = person_lines(by_person) if by_person else []
-    units = _units_of(scope, set(by_unit))
+    lines = report_lines(scope, by_unit, by_person, HandlingCounts())
     parent = agency.parent
     return HandlingReport(
         agency_id=agency.pk,
         agency_name=agency.name,
         parent_agency_name=parent.name if parent is not None else "",
-        scope_label=_scope_label(scope, units),
+        scope_label=lines.scope_label,
         kind=kind,
         date_from=date_from,
         date_to=date_to,
         today=day,
-        units=tuple(
-            HandlingLine(
-                name=unit.name,
-                counts=by_unit.get(unit.pk, HandlingCounts()),
-                unit_id=unit.pk,
-                unit_name=unit.name,
-            )
-            for unit in units
-        ),
-        people=tuple(people),
+        units=lines.units,
+        people=lines.people,
         unit_ids=scope.unit_ids,
     )
 
@@ -580,16 +527,3 @@ def handling_list_row(assignment: Assignment, today: dt.date) -> HandlingListRow
         completed_on=assignment.completed_on,
         days_late=days_late,
     )
-
-
-def handling_list_subject(
-    *, agency_id: int, unit_id: int | None = None, person_id: int | None = None
-) -> str:
-    """The name of whose assignments the drill-down lists (already checked in scope)."""
-    if person_id is not None:
-        person = User.objects.filter(pk=person_id, agency_id=agency_id).first()
-        return person.display_name if person is not None else ""
-    if unit_id is not None:
-        unit = Unit.objects.filter(pk=unit_id, agency_id=agency_id).first()
-        return unit.name if unit is not None else ""
-    return "Tất cả đơn vị"

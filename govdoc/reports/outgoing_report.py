@@ -22,17 +22,16 @@ from django.utils import timezone
 
 from govdoc.core.dates import vn_date
 from govdoc.core.errors import NotFound
-from govdoc.core.text import fold
 from govdoc.incoming.selectors import start_of_day
 from govdoc.organizations.access import led_unit_ids, roles_in, unit_subtree_ids
 from govdoc.organizations.models import Agency, Unit, User
 from govdoc.outgoing.access import AGENCY_WIDE_ROLES, visible_drafts
 from govdoc.outgoing.models import Draft, OutgoingDocument
 from govdoc.outgoing.workflow import DraftStatus, OutgoingStatus
+from govdoc.reports.count_lines import CountLine, CountTables, report_lines
 from govdoc.reports.handling_scope import HandlingScope
 
 TITLE = "TÌNH HÌNH GIẢI QUYẾT VĂN BẢN ĐI"
-NO_UNIT = "Không thuộc đơn vị"
 
 CREATED = "du-thao"
 IN_REVIEW = "dang-duyet"
@@ -105,6 +104,11 @@ class OutgoingCounts:
             return "—"
         return f"{average:.1f}".replace(".", ",")
 
+    @property
+    def summary_text(self) -> str:
+        """The last column of the report's tables: the average days to issue."""
+        return self.average_text
+
     def value(self, measure: str) -> int:
         return {
             CREATED: self.created,
@@ -134,19 +138,12 @@ class OutgoingCounts:
         )
 
 
-@dataclass(frozen=True)
-class OutgoingLine:
-    """One line of a table: a drafting unit (person_id None) or a drafter (with their unit)."""
-
-    name: str
-    counts: OutgoingCounts
-    unit_id: int | None = None
-    person_id: int | None = None
-    unit_name: str = ""
+# One line of a table: a drafting unit (person_id None) or a drafter (with their unit).
+OutgoingLine = CountLine[OutgoingCounts]
 
 
 @dataclass(frozen=True)
-class OutgoingReport:
+class OutgoingReport(CountTables[OutgoingCounts]):
     agency_id: int
     agency_name: str
     parent_agency_name: str
@@ -173,12 +170,6 @@ class OutgoingReport:
     @property
     def unit_total(self) -> OutgoingCounts:
         return sum((line.counts for line in self.units), OutgoingCounts())
-
-    def people_of(self, unit_id: int | None) -> tuple[OutgoingLine, ...]:
-        return tuple(line for line in self.people if line.unit_id == unit_id)
-
-    def unit(self, unit_id: int) -> OutgoingLine | None:
-        return next((line for line in self.units if line.unit_id == unit_id), None)
 
     @property
     def file_stem(self) -> str:
@@ -267,33 +258,6 @@ def draft_counts(
     return by_unit, by_person
 
 
-def _person_lines(by_person: dict[int, OutgoingCounts]) -> list[OutgoingLine]:
-    people = User.objects.filter(pk__in=list(by_person)).values(
-        "pk", "full_name", "username", "unit_id", "unit__name"
-    )
-    lines = [
-        OutgoingLine(
-            name=person["full_name"] or person["username"],
-            counts=by_person[person["pk"]],
-            unit_id=person["unit_id"],
-            person_id=person["pk"],
-            unit_name=person["unit__name"] or NO_UNIT,
-        )
-        for person in people
-    ]
-    lines.sort(key=lambda line: (line.unit_id is None, fold(line.unit_name), fold(line.name)))
-    return lines
-
-
-def _units_of(scope: HandlingScope, with_counts: set[int]) -> list[Unit]:
-    units = Unit.objects.filter(agency_id=scope.agency_id)
-    if scope.unit_ids is not None:
-        units = units.filter(pk__in=scope.unit_ids)
-    found = list(units.filter(Q(is_active=True) | Q(pk__in=with_counts)))
-    found.sort(key=lambda unit: fold(unit.name))
-    return found
-
-
 def outgoing_report(
     *,
     actor: Any,
@@ -307,29 +271,18 @@ def outgoing_report(
     by_unit, by_person = draft_counts(
         actor=actor, scope=scope, date_from=date_from, date_to=date_to
     )
-    units = _units_of(scope, set(by_unit))
+    lines = report_lines(scope, by_unit, by_person, OutgoingCounts())
     parent = agency.parent
-    scope_label = ""
-    if scope.unit_ids is not None:
-        scope_label = ", ".join(u.name for u in units if u.parent_id not in scope.unit_ids)
     return OutgoingReport(
         agency_id=agency.pk,
         agency_name=agency.name,
         parent_agency_name=parent.name if parent is not None else "",
-        scope_label=scope_label,
+        scope_label=lines.scope_label,
         date_from=date_from,
         date_to=date_to,
         today=today or timezone.localdate(),
-        units=tuple(
-            OutgoingLine(
-                name=unit.name,
-                counts=by_unit.get(unit.pk, OutgoingCounts()),
-                unit_id=unit.pk,
-                unit_name=unit.name,
-            )
-            for unit in units
-        ),
-        people=tuple(_person_lines(by_person) if by_person else ()),
+        units=lines.units,
+        people=lines.people,
         unit_ids=scope.unit_ids,
     )
 
@@ -435,16 +388,3 @@ def outgoing_list_row(draft: Draft) -> OutgoingListRow:
         revoked=outgoing is not None and outgoing.status == OutgoingStatus.REVOKED,
         wait_days=wait,
     )
-
-
-def outgoing_list_subject(
-    *, agency_id: int, unit_id: int | None = None, person_id: int | None = None
-) -> str:
-    """Whose drafts the drill-down lists (already checked in scope)."""
-    if person_id is not None:
-        person = User.objects.filter(pk=person_id, agency_id=agency_id).first()
-        return person.display_name if person is not None else ""
-    if unit_id is not None:
-        unit = Unit.objects.filter(pk=unit_id, agency_id=agency_id).first()
-        return unit.name if unit is not None else ""
-    return "Tất cả đơn vị"

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from govdoc.core.capped_pagination import capped_page
 from govdoc.core.dates import vn_date
-from govdoc.core.errors import DomainError, NotFound
+from govdoc.core.errors import NotFound
 from govdoc.organizations.models import Agency
-from govdoc.reports.forms import RegisterPeriodForm
+from govdoc.reports.count_lines import list_subject
 from govdoc.reports.handling_scope import this_month
 from govdoc.reports.incoming_register import default_period
 from govdoc.reports.outgoing_forms import OutgoingListForm, OutgoingRegisterForm, OutgoingReportForm
@@ -27,11 +27,9 @@ from govdoc.reports.outgoing_register import (
 from govdoc.reports.outgoing_report import (
     COUNT_COLUMNS,
     MEASURES,
-    OutgoingLine,
     can_read_outgoing_report,
     outgoing_drafts,
     outgoing_list_row,
-    outgoing_list_subject,
     outgoing_report,
 )
 from govdoc.reports.outgoing_services import (
@@ -41,7 +39,12 @@ from govdoc.reports.outgoing_services import (
 )
 from govdoc.reports.postal_register import COLUMNS as POSTAL_COLUMNS
 from govdoc.reports.postal_register import postal_register_book
-from govdoc.reports.views import PREVIEW_ROWS, _file_response, _form_errors, _with_period
+from govdoc.reports.screens import (
+    book_screen,
+    period_book_screen,
+    period_report_screen,
+    with_period,
+)
 
 LIST_PER_PAGE = 50
 
@@ -78,41 +81,22 @@ def outgoing_register_view(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
     if not data.get("year", "").strip():
         data["year"] = str(fallback)
-    form = OutgoingRegisterForm(data, books=books_of(agency.pk, year), default_year=fallback)
-    book = None
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        try:
-            if cleaned["format"] != "html":
-                return _file_response(
-                    outgoing_register_export(
-                        agency=agency,
-                        year=cleaned["year"],
-                        book_id=cleaned.get("book"),
-                        fmt=cleaned["format"],
-                        actor=request.user,
-                    )
-                )
-            book = outgoing_register_book(
-                actor=request.user, agency=agency, year=cleaned["year"], book_id=cleaned.get("book")
-            )
-        except NotFound:
-            raise Http404() from None
-        except DomainError as error:
-            _form_errors(form, error)
-    query = data.copy()
-    query.pop("format", None)
-    return render(
+    return book_screen(
         request,
-        "reports/outgoing_register.html",
-        {
-            "form": form,
-            "book": book,
-            "columns": REGISTER_COLUMNS,
-            "preview": book.rows[:PREVIEW_ROWS] if book is not None else (),
-            "preview_limit": PREVIEW_ROWS,
-            "query": query.urlencode(),
-        },
+        template="reports/outgoing_register.html",
+        form=OutgoingRegisterForm(data, books=books_of(agency.pk, year), default_year=fallback),
+        data=data,
+        columns=REGISTER_COLUMNS,
+        build=lambda cleaned: outgoing_register_book(
+            actor=request.user, agency=agency, year=cleaned["year"], book_id=cleaned.get("book")
+        ),
+        export=lambda cleaned: outgoing_register_export(
+            agency=agency,
+            year=cleaned["year"],
+            book_id=cleaned.get("book"),
+            fmt=cleaned["format"],
+            actor=request.user,
+        ),
     )
 
 
@@ -120,45 +104,14 @@ def outgoing_register_view(request: HttpRequest) -> HttpResponse:
 def postal_register_view(request: HttpRequest) -> HttpResponse:
     """Sổ gửi văn bản đi bưu điện. GET date_from, date_to (dd/mm/yyyy, default 1 January →
     today) and format (html | pdf | xlsx)."""
-    agency = _register_agency(request)
-    default_from, default_to = default_period()
-    data = _with_period(request, default_from, default_to)
-    form = RegisterPeriodForm(data, default_from=default_from, default_to=default_to)
-    book = None
-    if form.is_valid():
-        date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-        fmt = form.cleaned_data["format"]
-        try:
-            if fmt != "html":
-                return _file_response(
-                    postal_register_export(
-                        agency=agency,
-                        date_from=date_from,
-                        date_to=date_to,
-                        fmt=fmt,
-                        actor=request.user,
-                    )
-                )
-            book = postal_register_book(
-                actor=request.user, agency=agency, date_from=date_from, date_to=date_to
-            )
-        except NotFound:
-            raise Http404() from None
-        except DomainError as error:
-            _form_errors(form, error)
-    query = data.copy()
-    query.pop("format", None)
-    return render(
+    return period_book_screen(
         request,
-        "reports/postal_register.html",
-        {
-            "form": form,
-            "book": book,
-            "columns": POSTAL_COLUMNS,
-            "preview": book.rows[:PREVIEW_ROWS] if book is not None else (),
-            "preview_limit": PREVIEW_ROWS,
-            "query": query.urlencode(),
-        },
+        agency=_register_agency(request),
+        template="reports/postal_register.html",
+        period=default_period(),
+        columns=POSTAL_COLUMNS,
+        builder=postal_register_book,
+        exporter=postal_register_export,
     )
 
 
@@ -166,54 +119,14 @@ def postal_register_view(request: HttpRequest) -> HttpResponse:
 def outgoing_report_view(request: HttpRequest) -> HttpResponse:
     """Tình hình giải quyết văn bản đi. GET date_from, date_to (default this month), unit
     (drill into its drafters) and format (html | pdf | xlsx)."""
-    agency = _report_agency(request)
-    default_from, default_to = this_month()
-    data = _with_period(request, default_from, default_to)
-    form = OutgoingReportForm(data, default_from=default_from, default_to=default_to)
-    report = None
-    unit_line = None
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        date_from, date_to = cleaned["date_from"], cleaned["date_to"]
-        try:
-            if cleaned["format"] != "html":
-                return _file_response(
-                    outgoing_report_export(
-                        agency=agency,
-                        date_from=date_from,
-                        date_to=date_to,
-                        fmt=cleaned["format"],
-                        actor=request.user,
-                    )
-                )
-            report = outgoing_report(
-                actor=request.user, agency=agency, date_from=date_from, date_to=date_to
-            )
-        except NotFound:
-            raise Http404() from None
-        except DomainError as error:
-            _form_errors(form, error)
-        if report is not None and cleaned.get("unit"):
-            unit_line = report.unit(cleaned["unit"])
-            if unit_line is None:
-                raise Http404()
-    query = data.copy()
-    for key in ("format", "unit"):
-        query.pop(key, None)
-    people: tuple[OutgoingLine, ...] = ()
-    if report is not None and unit_line is not None:
-        people = report.people_of(unit_line.unit_id)
-    return render(
+    return period_report_screen(
         request,
-        "reports/outgoing_report.html",
-        {
-            "form": form,
-            "report": report,
-            "unit_line": unit_line,
-            "people": people,
-            "count_columns": COUNT_COLUMNS,
-            "query": query.urlencode(),
-        },
+        agency=_report_agency(request),
+        template="reports/outgoing_report.html",
+        form_class=OutgoingReportForm,
+        count_columns=COUNT_COLUMNS,
+        builder=outgoing_report,
+        exporter=outgoing_report_export,
     )
 
 
@@ -222,7 +135,7 @@ def outgoing_list_view(request: HttpRequest) -> HttpResponse:
     """The drafts behind one number of the report (drill-down)."""
     agency = _report_agency(request)
     default_from, default_to = this_month()
-    data = _with_period(request, default_from, default_to)
+    data = with_period(request, default_from, default_to)
     form = OutgoingListForm(data, default_from=default_from, default_to=default_to)
     if not form.is_valid():
         raise Http404()
@@ -252,7 +165,7 @@ def outgoing_list_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [outgoing_list_row(draft) for draft in page.rows],
             "measure_label": MEASURES[cleaned["measure"]],
-            "who": outgoing_list_subject(
+            "who": list_subject(
                 agency_id=agency.pk, unit_id=cleaned.get("unit"), person_id=cleaned.get("person")
             ),
             "period_text": (

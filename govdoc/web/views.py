@@ -13,6 +13,7 @@ from django.utils import timezone
 from govdoc.incoming.access import can_register, visible_incoming
 from govdoc.incoming.selectors import start_of_day
 from govdoc.incoming.workflow import Status
+from govdoc.records.selectors import unfiled_by_person
 from govdoc.reports.handling_report import handling_dashboard
 
 
@@ -47,5 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "handling": handling_dashboard(
                 actor=request.user, agency=getattr(request.user, "agency", None)
             ),
+            # Leaders: who has handled documents not yet filed (None for others).
+            "unfiled_people": unfiled_by_person(request.user, agency_id),
         },
     )

@@ -8,11 +8,8 @@ the caller through their access rules first. "Not allowed" answers 404, like "no
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, HttpRequest
@@ -20,6 +17,16 @@ from ninja import FileEx, Form, P, Query, Router
 from ninja import Status as Respond
 from ninja.files import UploadedFile
 
+from govdoc.api.calls import (
+    ERRORS,
+    FOUND,
+    WRITE,
+    actor_of,
+    agency_id_of,
+    capped_page_out,
+    refusals,
+    to_upload,
+)
 from govdoc.api.downloads import BINARY_RESPONSE, journaled_download, via
 from govdoc.api.handling_schemas import (
     AssignedOut,
@@ -114,9 +121,8 @@ from govdoc.assignments.services import (
     task_create,
 )
 from govdoc.audit.services import audit_record
-from govdoc.core.capped_pagination import DEFAULT_COUNT_CAP, capped_page
-from govdoc.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from govdoc.documents.storage import Upload
+from govdoc.core.capped_pagination import DEFAULT_COUNT_CAP
+from govdoc.core.errors import NotFound, ValidationFailed
 from govdoc.incoming.access import can_register, incoming_for
 from govdoc.incoming.models import IncomingHistory
 from govdoc.incoming.selectors import presentable_leaders
@@ -127,10 +133,6 @@ from govdoc.organizations.models import Agency
 from govdoc.organizations.roles import Role
 
 router = Router(tags=["Xử lý văn bản, giao việc"])
-
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
-FOUND: dict[int, Any] = {404: ErrorOut, **ERRORS}
-WRITE: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, **ERRORS}
 
 MAX_LIMIT = 200
 
@@ -147,32 +149,6 @@ FILES_HELP = "Tệp kèm theo (PDF, DOCX, ảnh…), không bắt buộc, gửi 
 # --- calling the services -----------------------------------------------------------------
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _agency_id(actor: Any) -> int | None:
-    return getattr(actor, "agency_id", None)
-
-
-@contextmanager
-def _refusals(
-    renamed: Mapping[str, str] | None = None, *, hide_forbidden: bool = True
-) -> Iterator[None]:
-    """A service's refusal as the API gives it: "not allowed" on an object the caller can
-    see answers 404 like the rest, and fields are named as the client sent them."""
-    try:
-        yield
-    except Forbidden:
-        if not hide_forbidden:
-            raise
-        raise NotFound() from None
-    except DomainError as error:
-        if renamed:
-            error.fields = {renamed.get(k, k): v for k, v in error.fields.items()}
-        raise
-
-
 def _lines(assignees: list[AssigneeIn]) -> list[AssigneeInput]:
     return [
         AssigneeInput(
@@ -184,15 +160,6 @@ def _lines(assignees: list[AssigneeIn]) -> list[AssigneeInput]:
         )
         for line in assignees
     ]
-
-
-def _to_upload(file: UploadedFile) -> Upload:
-    name = file.name or "(không tên)"
-    cap = int(settings.GOVDOC_MAX_FILE_SIZE)
-    if file.size is not None and file.size > cap:
-        message = f"Tệp {name} vượt quá dung lượng cho phép ({cap / (1024 * 1024):.0f} MB)."
-        raise ValidationFailed(message, fields={"files": message})
-    return Upload(name=file.name or "", data=file.read())
 
 
 def _fresh(actor: Any, pk: int) -> Assignment:
@@ -213,10 +180,10 @@ def _fresh(actor: Any, pk: int) -> Assignment:
     url_name="incoming_present",
 )
 def present_incoming(request: HttpRequest, incoming_id: int, payload: PresentIn) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     incoming = incoming_for(actor, incoming_id, action="present")
     leader = presentable_leaders(incoming.agency).filter(pk=payload.leader_id).first()
-    with _refusals({"leader": "leader_id"}):
+    with refusals({"leader": "leader_id"}):
         incoming_present(incoming=incoming, leader=leader, actor=actor, note=payload.note)
     return incoming_brief(incoming_for(actor, incoming_id))
 
@@ -229,9 +196,9 @@ def present_incoming(request: HttpRequest, incoming_id: int, payload: PresentIn)
     url_name="incoming_refuse",
 )
 def refuse_incoming(request: HttpRequest, incoming_id: int, payload: ReasonIn) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     incoming = incoming_for(actor, incoming_id, action="refuse")
-    with _refusals():
+    with refusals():
         incoming_refuse(incoming=incoming, reason=payload.reason, actor=actor)
     return incoming_brief(incoming_for(actor, incoming_id))
 
@@ -250,9 +217,9 @@ def refuse_incoming(request: HttpRequest, incoming_id: int, payload: ReasonIn) -
 def assign_incoming(
     request: HttpRequest, incoming_id: int, payload: AssignIn
 ) -> Respond[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
     incoming = incoming_for(actor, incoming_id)
-    with _refusals({"follow_up": "follow_up_id"}):
+    with refusals({"follow_up": "follow_up_id"}):
         created = incoming_assign(
             incoming=incoming,
             instruction=payload.instruction,
@@ -275,7 +242,7 @@ def assign_incoming(
     url_name="incoming_handling",
 )
 def incoming_handling(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     incoming = incoming_for(actor, incoming_id)
     with transaction.atomic():
         audit_record(
@@ -349,7 +316,7 @@ def incoming_handling(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
     url_name="assignment_detail",
 )
 def get_assignment(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     return assignment_detail(request, actor, _fresh(actor, assignment_id))
 
 
@@ -362,7 +329,7 @@ def get_assignment(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
     openapi_extra=BINARY_RESPONSE,
 )
 def download_progress_file(request: HttpRequest, assignment_id: int, file_id: int) -> FileResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     assignment = _fresh(actor, assignment_id)
     item = (
         ProgressAttachment.objects.select_related("stored")
@@ -395,9 +362,9 @@ def download_progress_file(request: HttpRequest, assignment_id: int, file_id: in
 def sub_assign(
     request: HttpRequest, assignment_id: int, payload: SubAssignIn
 ) -> Respond[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
     assignment = assignment_for(actor, assignment_id, action="handle")
-    with _refusals():
+    with refusals():
         created = assignment_sub_assign(
             assignment=assignment, assignees=_lines(payload.assignees), actor=actor
         )
@@ -423,10 +390,10 @@ def report_progress(
         list[UploadedFile] | None, P(title="Tệp kèm theo", description=FILES_HELP)
     ] = None,
 ) -> Respond[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
     assignment = assignment_for(actor, assignment_id, action="handle")
-    with _refusals({"attachments": "files"}):
-        uploads = [_to_upload(f) for f in files or []]
+    with refusals({"attachments": "files"}):
+        uploads = [to_upload(f, field="files") for f in files or []]
         note = assignment_progress(
             assignment=assignment, text=payload.text, actor=actor, attachments=uploads
         )
@@ -446,9 +413,9 @@ def report_progress(
     url_name="assignment_complete",
 )
 def complete(request: HttpRequest, assignment_id: int, payload: ResultIn) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     assignment = assignment_for(actor, assignment_id, action="handle")
-    with _refusals():
+    with refusals():
         assignment_complete(assignment=assignment, result=payload.result, actor=actor)
     return assignment_detail(request, actor, _fresh(actor, assignment_id))
 
@@ -463,9 +430,9 @@ def complete(request: HttpRequest, assignment_id: int, payload: ResultIn) -> dic
 def return_assignment(
     request: HttpRequest, assignment_id: int, payload: ReasonIn
 ) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     assignment = assignment_for(actor, assignment_id, action="handle")
-    with _refusals():
+    with refusals():
         assignment_return(assignment=assignment, reason=payload.reason, actor=actor)
     return assignment_detail(request, actor, _fresh(actor, assignment_id))
 
@@ -478,9 +445,9 @@ def return_assignment(
     url_name="assignment_read",
 )
 def mark_read(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     assignment = assignment_for(actor, assignment_id, action="read")
-    with _refusals():
+    with refusals():
         assignment_mark_read(assignment=assignment, actor=actor)
     return assignment_detail(request, actor, _fresh(actor, assignment_id))
 
@@ -495,9 +462,9 @@ def mark_read(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
 def ask_opinion(
     request: HttpRequest, assignment_id: int, payload: OpinionAskIn
 ) -> Respond[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
     assignment = assignment_for(actor, assignment_id, action="handle")
-    with _refusals({"asked_of": "asked_of_id"}):
+    with refusals({"asked_of": "asked_of_id"}):
         opinion = opinion_ask(
             assignment=assignment,
             asked_of_id=payload.asked_of_id,
@@ -521,9 +488,9 @@ def ask_opinion(
 def request_extension(
     request: HttpRequest, assignment_id: int, payload: ExtensionIn
 ) -> Respond[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
     assignment = assignment_for(actor, assignment_id, action="handle")
-    with _refusals():
+    with refusals():
         extension = extension_request(
             assignment=assignment,
             requested_due=payload.requested_due,
@@ -544,9 +511,9 @@ def request_extension(
     url_name="assignment_chase",
 )
 def chase(request: HttpRequest, assignment_id: int, payload: ChaseIn) -> Respond[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
     assignment = assignment_for(actor, assignment_id, action="chase")
-    with _refusals():
+    with refusals():
         message = chase_send(assignment=assignment, text=payload.text, actor=actor)
     message = ChaseMessage.objects.select_related("sent_by").get(pk=message.pk)
     return Respond(201, chase_out(message))
@@ -560,9 +527,9 @@ def chase(request: HttpRequest, assignment_id: int, payload: ChaseIn) -> Respond
     url_name="assignment_cancel",
 )
 def cancel(request: HttpRequest, assignment_id: int, payload: ReasonIn) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     assignment = assignment_for(actor, assignment_id, action="assigner")
-    with _refusals():
+    with refusals():
         assignment_cancel(assignment=assignment, reason=payload.reason, actor=actor)
     return assignment_detail(request, actor, _fresh(actor, assignment_id))
 
@@ -577,10 +544,10 @@ def cancel(request: HttpRequest, assignment_id: int, payload: ReasonIn) -> dict[
 def reopen(
     request: HttpRequest, assignment_id: int, payload: ReopenIn | None = None
 ) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     assignment = assignment_for(actor, assignment_id, action="assigner")
     data = payload or ReopenIn(due_date=None, note="")
-    with _refusals():
+    with refusals():
         assignment_reopen(
             assignment=assignment, actor=actor, due_date=data.due_date, note=data.note
         )
@@ -600,9 +567,9 @@ def reopen(
 def answer_opinion(
     request: HttpRequest, opinion_id: int, payload: OpinionAnswerIn
 ) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     opinion = opinion_for(actor, opinion_id)
-    with _refusals():
+    with refusals():
         opinion_answer(opinion=opinion, answer=payload.answer, actor=actor)
     fresh = OpinionRequest.objects.select_related("asked_by", "asked_of").get(pk=opinion.pk)
     return opinion_out(fresh)
@@ -620,9 +587,9 @@ def answer_opinion(
 def decide_extension(
     request: HttpRequest, extension_id: int, payload: ExtensionDecideIn
 ) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     extension = extension_for(actor, extension_id)
-    with _refusals():
+    with refusals():
         extension_decide(
             extension=extension, approve=payload.approve, actor=actor, note=payload.note
         )
@@ -650,8 +617,8 @@ def _queue_label(name: str) -> str | None:
     url_name="queue_counts",
 )
 def list_queues(request: HttpRequest) -> list[dict[str, Any]]:
-    actor = _actor(request)
-    counts = queue_counts(actor, _agency_id(actor))
+    actor = actor_of(request)
+    counts = queue_counts(actor, agency_id_of(actor))
     names = [*QUEUES, *EXTRA_QUEUES]
     return [
         {"name": name, "label": _queue_label(name), "count": counts.get(name, 0)} for name in names
@@ -659,7 +626,7 @@ def list_queues(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def _queue_rows(actor: Any, name: str, params: QueueQuery) -> Any:
-    agency_id = _agency_id(actor)
+    agency_id = agency_id_of(actor)
     if name == "trinh":
         return presented_to_me(actor, agency_id)
     if name == "xin-y-kien":
@@ -705,7 +672,7 @@ def _queue_item(name: str, row: Any) -> dict[str, Any]:
     url_name="queue_items",
 )
 def queue_items(request: HttpRequest, name: str, params: Query[QueueQuery]) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     label = _queue_label(name)
     if label is None:
         raise NotFound()
@@ -739,12 +706,12 @@ def queue_items(request: HttpRequest, name: str, params: Query[QueueQuery]) -> d
     url_name="task_create",
 )
 def create_task(request: HttpRequest, payload: TaskIn) -> Respond[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
     agency: Agency | None = getattr(actor, "agency", None)
     if agency is None:
         raise ValidationFailed("Tài khoản chưa thuộc cơ quan nào, không giao việc được.")
     # No object to hide here: a non-leader is told why (403), like a non-clerk registering.
-    with _refusals({"follow_up": "follow_up_id"}, hide_forbidden=False):
+    with refusals({"follow_up": "follow_up_id"}, hide_forbidden=False):
         task = task_create(
             agency=agency,
             title=payload.title,
@@ -766,21 +733,17 @@ def create_task(request: HttpRequest, payload: TaskIn) -> Respond[dict[str, Any]
     url_name="task_list",
 )
 def list_tasks(request: HttpRequest, params: Query[TaskQuery]) -> dict[str, Any]:
-    actor = _actor(request)
-    queryset = visible_tasks(actor, _agency_id(actor)).select_related("created_by", "on_behalf_of")
+    actor = actor_of(request)
+    queryset = visible_tasks(actor, agency_id_of(actor))
+    queryset = queryset.select_related("created_by", "on_behalf_of")
     if params.status:
         queryset = queryset.filter(status=params.status)
-    page = capped_page(
-        queryset.order_by("-created_at", "-id"), number=params.page, per_page=params.page_size
+    return capped_page_out(
+        queryset.order_by("-created_at", "-id"),
+        page=params.page,
+        page_size=params.page_size,
+        item=task_out,
     )
-    return {
-        "count": page.count if not page.count_capped else page.cap,
-        "count_capped": page.count_capped,
-        "page": page.number,
-        "page_size": page.per_page,
-        "has_next": page.has_next,
-        "items": [task_out(t) for t in page.rows],
-    }
 
 
 @router.get(
@@ -791,5 +754,5 @@ def list_tasks(request: HttpRequest, params: Query[TaskQuery]) -> dict[str, Any]
     url_name="task_detail",
 )
 def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     return task_detail(actor, task_for(actor, task_id))

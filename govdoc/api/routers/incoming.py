@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest
@@ -14,6 +13,7 @@ from ninja import FileEx, Form, P, Query, Router
 from ninja import Status as Respond
 from ninja.files import UploadedFile
 
+from govdoc.api.calls import ERRORS, actor_of, agency_id_of, numbered_page, to_upload
 from govdoc.api.downloads import BINARY_RESPONSE, journaled_download, via
 from govdoc.api.schemas import (
     ErrorOut,
@@ -26,7 +26,6 @@ from govdoc.api.schemas import (
 from govdoc.audit.services import audit_record
 from govdoc.core.errors import DomainError, NotFound, ValidationFailed
 from govdoc.documents.models import DocumentFile, Priority
-from govdoc.documents.storage import Upload
 from govdoc.incoming.access import incoming_for, require_files_available
 from govdoc.incoming.inputs import IncomingInput
 from govdoc.incoming.models import IncomingDocument
@@ -44,7 +43,6 @@ FILE_HELP = (
     "PDF, DOCX, DOC, ODT, XLSX, ảnh JPEG/PNG/TIFF hoặc ZIP; nội dung phải đúng như phần mở rộng "
     "của tên tệp."
 )
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
 
 # The services name fields after the model; the API client sent them under these names.
 _SERVICE_TO_API_FIELD = {
@@ -54,10 +52,6 @@ _SERVICE_TO_API_FIELD = {
 }
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
 def _api_fields(error: DomainError, payload: IncomingIn) -> None:
     renamed: dict[str, str] = {}
     for field, message in error.fields.items():
@@ -65,16 +59,6 @@ def _api_fields(error: DomainError, payload: IncomingIn) -> None:
             field = "issuer_id" if payload.issuer_id is not None else "issuer_name"
         renamed[_SERVICE_TO_API_FIELD.get(field, field)] = message
     error.fields = renamed
-
-
-def _to_upload(file: UploadedFile, *, field: str) -> Upload:
-    """Read an uploaded file, refusing an oversized one before its bytes reach memory."""
-    name = file.name or "(không tên)"
-    cap = int(settings.GOVDOC_MAX_FILE_SIZE)
-    if file.size is not None and file.size > cap:
-        message = f"Tệp {name} vượt quá dung lượng cho phép ({cap / (1024 * 1024):.0f} MB)."
-        raise ValidationFailed(message, fields={field: message})
-    return Upload(name=file.name or "", data=file.read())
 
 
 def _file_out(
@@ -198,13 +182,13 @@ def register(
         P(title="Phụ lục, tệp đính kèm", description="Không bắt buộc, gửi được nhiều tệp."),
     ] = None,
 ) -> Respond[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
     agency: Agency | None = getattr(actor, "agency", None)
     if agency is None:
         raise ValidationFailed("Tài khoản chưa thuộc cơ quan nào, không đăng ký được văn bản.")
     try:
-        main = _to_upload(main_file, field="main_file")
-        extra = tuple(_to_upload(f, field="attachments") for f in attachments or [])
+        main = to_upload(main_file, field="main_file")
+        extra = tuple(to_upload(f, field="attachments") for f in attachments or [])
         data = _input(payload, main_file=main, attachments=extra)
         incoming = incoming_register(agency=agency, data=data, actor=actor)
     except DomainError as error:
@@ -225,10 +209,10 @@ def register(
     url_name="incoming_list",
 )
 def list_incoming(request: HttpRequest, filters: Query[IncomingQuery]) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     queryset = incoming_list(
         actor=actor,
-        agency_id=getattr(actor, "agency_id", None),
+        agency_id=agency_id_of(actor),
         filters=IncomingFilters(
             date_from=filters.date_from,
             date_to=filters.date_to,
@@ -241,11 +225,13 @@ def list_incoming(request: HttpRequest, filters: Query[IncomingQuery]) -> dict[s
             sort=filters.sort,
         ),
     )
-    count = queryset.count()
-    start = (filters.page - 1) * filters.page_size
-    rows = queryset.prefetch_related(
-        Prefetch("document__files", queryset=DocumentFile.objects.select_related("stored"))
-    )[start : start + filters.page_size]
+    count, rows = numbered_page(
+        queryset.prefetch_related(
+            Prefetch("document__files", queryset=DocumentFile.objects.select_related("stored"))
+        ),
+        page=filters.page,
+        page_size=filters.page_size,
+    )
     latest = latest_verifications(f.stored.sha256 for r in rows for f in r.document.files.all())
     return {
         "count": count,
@@ -269,7 +255,7 @@ def list_incoming(request: HttpRequest, filters: Query[IncomingQuery]) -> dict[s
 def update_incoming(
     request: HttpRequest, incoming_id: int, payload: IncomingUpdateIn
 ) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     incoming = incoming_for(actor, incoming_id, action="update")
     try:
         incoming_update(
@@ -294,7 +280,7 @@ def update_incoming(
     url_name="incoming_detail",
 )
 def get_incoming(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     incoming = incoming_for(actor, incoming_id)
     with transaction.atomic():
         audit_record(
@@ -316,7 +302,7 @@ def get_incoming(request: HttpRequest, incoming_id: int) -> dict[str, Any]:
     openapi_extra=BINARY_RESPONSE,
 )
 def download_file(request: HttpRequest, incoming_id: int, file_id: int) -> FileResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     incoming = incoming_for(actor, incoming_id)
     require_files_available(incoming)
     item = (

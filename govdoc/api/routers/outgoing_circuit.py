@@ -12,7 +12,8 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja import Status as Respond
 
-from govdoc.api.outgoing_calls import actor_of, detail, refusals, secret, step_for
+from govdoc.api.calls import WRITE, actor_of
+from govdoc.api.outgoing_calls import detail, refusals, secret, step_for
 from govdoc.api.outgoing_schemas import (
     DraftDetailOut,
     IssueIn,
@@ -24,7 +25,6 @@ from govdoc.api.outgoing_schemas import (
     StepOut,
 )
 from govdoc.api.outgoing_shapes import outgoing_detail, step_out
-from govdoc.api.schemas import ErrorOut
 from govdoc.core.errors import ValidationFailed
 from govdoc.organizations.models import Unit
 from govdoc.outgoing.access import draft_for
@@ -42,7 +42,6 @@ from govdoc.outgoing.services.signing import draft_sign
 
 router = Router(tags=["Văn bản đi: duyệt, ký, phát hành"])
 
-WRITE: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 NOT_A_UNIT = "Chọn một đơn vị của cơ quan."
 
 

@@ -15,9 +15,9 @@ from ninja import Field, FileEx, Form, P, Query, Router, Schema
 from ninja import Status as Respond
 from ninja.files import UploadedFile
 
+from govdoc.api.calls import ERRORS, FOUND, WRITE, actor_of, capped_page_out, to_upload
 from govdoc.api.downloads import BINARY_RESPONSE, journaled_download, via
 from govdoc.api.outgoing_calls import (
-    actor_of,
     decoded,
     detail,
     draft_box,
@@ -25,7 +25,6 @@ from govdoc.api.outgoing_calls import (
     from_template,
     input_of,
     refusals,
-    to_upload,
 )
 from govdoc.api.outgoing_schemas import (
     BOX_HELP,
@@ -42,9 +41,7 @@ from govdoc.api.outgoing_schemas import (
     VersionUploadIn,
 )
 from govdoc.api.outgoing_shapes import DRAFT_RELATED, comment_out, draft_detail, draft_out
-from govdoc.api.schemas import ErrorOut
 from govdoc.audit.services import audit_record
-from govdoc.core.capped_pagination import capped_page
 from govdoc.core.errors import NotFound, ValidationFailed
 from govdoc.organizations.models import Agency
 from govdoc.outgoing.access import draft_for
@@ -61,10 +58,6 @@ from govdoc.outgoing.services.drafts import (
 )
 
 router = Router(tags=["Văn bản đi: dự thảo"])
-
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
-FOUND: dict[int, Any] = {404: ErrorOut, **ERRORS}
-WRITE: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, **ERRORS}
 
 FILES_HELP = "Tệp phụ lục, đính kèm (PDF, DOCX, ảnh…), gửi được nhiều tệp."
 BODY_HELP = "Tệp dự thảo: DOCX (hệ thống chuyển sang PDF) hoặc PDF."
@@ -103,16 +96,9 @@ def outgoing_draft_list(request: HttpRequest, params: Query[DraftQuery]) -> dict
     queryset = draft_box(actor, params.box).select_related(*DRAFT_RELATED)
     if params.status:
         queryset = queryset.filter(status=params.status)
-    page = capped_page(queryset, number=params.page, per_page=params.page_size)
-    return {
-        "box": params.box,
-        "count": page.count if not page.count_capped else page.cap,
-        "count_capped": page.count_capped,
-        "page": page.number,
-        "page_size": page.per_page,
-        "has_next": page.has_next,
-        "items": [draft_out(d) for d in page.rows],
-    }
+    return capped_page_out(
+        queryset, page=params.page, page_size=params.page_size, item=draft_out, box=params.box
+    )
 
 
 # --- one draft ----------------------------------------------------------------------------

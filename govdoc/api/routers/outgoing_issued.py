@@ -14,8 +14,9 @@ from django.http import FileResponse, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Respond
 
+from govdoc.api.calls import ERRORS, FOUND, WRITE, actor_of, agency_id_of, capped_page_out
 from govdoc.api.downloads import BINARY_RESPONSE, journaled_download, via
-from govdoc.api.outgoing_calls import actor_of, refusals, secret
+from govdoc.api.outgoing_calls import refusals, secret
 from govdoc.api.outgoing_schemas import (
     OUTGOING_STATUS_HELP,
     ChangeIn,
@@ -36,9 +37,7 @@ from govdoc.api.outgoing_shapes import (
     outgoing_detail,
     outgoing_out,
 )
-from govdoc.api.schemas import ErrorOut
 from govdoc.audit.services import audit_record
-from govdoc.core.capped_pagination import capped_page
 from govdoc.core.errors import NotFound
 from govdoc.core.text import fold
 from govdoc.documents.models import DocumentFile
@@ -49,10 +48,6 @@ from govdoc.outgoing.services.copies import copy_make, copy_sign
 from govdoc.outgoing.services.dispatching import dispatch_record_post, dispatch_retry
 
 router = Router(tags=["Văn bản đi: đã phát hành"])
-
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
-FOUND: dict[int, Any] = {404: ErrorOut, **ERRORS}
-WRITE: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, **ERRORS}
 
 
 class OutgoingQuery(Schema):
@@ -67,9 +62,9 @@ class OutgoingQuery(Schema):
     page_size: int = Field(25, ge=1, le=100, title="Số văn bản mỗi trang")
 
 
-def _dispatch_for(actor: Any, dispatch_id: int) -> Dispatch:
+def dispatch_visible(actor: Any, dispatch_id: int) -> Dispatch:
     """A delivery of a document the actor sees; otherwise NotFound."""
-    agency_id = getattr(actor, "agency_id", None)
+    agency_id = agency_id_of(actor)
     dispatch = (
         Dispatch.objects.filter(
             pk=dispatch_id, outgoing__in=visible_outgoing(actor, agency_id).values("pk")
@@ -82,7 +77,7 @@ def _dispatch_for(actor: Any, dispatch_id: int) -> Dispatch:
     return dispatch
 
 
-def _dispatch_fresh(actor: Any, dispatch: Dispatch) -> dict[str, Any]:
+def dispatch_fresh(actor: Any, dispatch: Dispatch) -> dict[str, Any]:
     fresh = (
         Dispatch.objects.select_related("recipient", "outgoing")
         .prefetch_related("events")
@@ -116,9 +111,7 @@ def _copy_for(actor: Any, outgoing_id: int, copy_id: int) -> tuple[Any, Document
 )
 def outgoing_list(request: HttpRequest, params: Query[OutgoingQuery]) -> dict[str, Any]:
     actor = actor_of(request)
-    queryset = visible_outgoing(actor, getattr(actor, "agency_id", None)).filter(
-        issued_at__isnull=False
-    )
+    queryset = visible_outgoing(actor, agency_id_of(actor)).filter(issued_at__isnull=False)
     if params.year:
         queryset = queryset.filter(year=params.year)
     if params.status:
@@ -126,15 +119,9 @@ def outgoing_list(request: HttpRequest, params: Query[OutgoingQuery]) -> dict[st
     for token in fold(params.q).split():
         queryset = queryset.filter(document__search_text__contains=token)
     queryset = queryset.select_related(*OUTGOING_RELATED).order_by("-numbered_at", "-pk")
-    page = capped_page(queryset, number=params.page, per_page=params.page_size)
-    return {
-        "count": page.count if not page.count_capped else page.cap,
-        "count_capped": page.count_capped,
-        "page": page.number,
-        "page_size": page.per_page,
-        "has_next": page.has_next,
-        "items": [outgoing_out(o) for o in page.rows],
-    }
+    return capped_page_out(
+        queryset, page=params.page, page_size=params.page_size, item=outgoing_out
+    )
 
 
 @router.get(
@@ -235,7 +222,7 @@ def outgoing_change_post(
 )
 def outgoing_dispatch_post(request: HttpRequest, dispatch_id: int, payload: PostIn) -> Any:
     actor = actor_of(request)
-    dispatch = _dispatch_for(actor, dispatch_id)
+    dispatch = dispatch_visible(actor, dispatch_id)
     with refusals():
         dispatch_record_post(
             dispatch=dispatch,
@@ -243,7 +230,7 @@ def outgoing_dispatch_post(request: HttpRequest, dispatch_id: int, payload: Post
             postal_receipt=payload.postal_receipt,
             postage=payload.postage,
         )
-    return _dispatch_fresh(actor, dispatch)
+    return dispatch_fresh(actor, dispatch)
 
 
 @router.post(
@@ -255,10 +242,10 @@ def outgoing_dispatch_post(request: HttpRequest, dispatch_id: int, payload: Post
 )
 def outgoing_dispatch_retry(request: HttpRequest, dispatch_id: int) -> Any:
     actor = actor_of(request)
-    dispatch = _dispatch_for(actor, dispatch_id)
+    dispatch = dispatch_visible(actor, dispatch_id)
     with refusals():
         dispatch_retry(dispatch=dispatch, actor=actor)
-    return _dispatch_fresh(actor, dispatch)
+    return dispatch_fresh(actor, dispatch)
 
 
 @router.get(

@@ -18,6 +18,7 @@ from ninja import Status as Respond
 from ninja.errors import HttpError, ValidationError
 from pydantic import ValidationError as PydanticValidationError
 
+from govdoc.api.calls import FOUND, actor_of, agency_id_of, numbered_page
 from govdoc.api.downloads import BINARY_RESPONSE, journaled_download, via
 from govdoc.api.routers.incoming import incoming_out
 from govdoc.api.schemas import DATE_HELP, ErrorOut, IncomingOut, OptionalInt, OptionalVnDate
@@ -42,7 +43,6 @@ from govdoc.incoming.received_workflow import Channel, ReceivedStatus
 
 router = Router(tags=["Văn bản điện tử đến"])
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 NOT_CLERK = "Chỉ văn thư của cơ quan được xem và tiếp nhận văn bản điện tử đến."
 
@@ -172,12 +172,8 @@ def _overrides(request: HttpRequest) -> ReceivedRegisterIn:
         raise ValidationError([dict(e) for e in error.errors(include_url=False)]) from None
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
 def _require_clerk(actor: Any) -> int:
-    agency_id: int | None = getattr(actor, "agency_id", None)
+    agency_id = agency_id_of(actor)
     if agency_id is None or not can_receive(actor, agency_id):
         raise Forbidden(NOT_CLERK)
     return agency_id
@@ -249,7 +245,7 @@ def received_out(
 
 @router.get(
     "",
-    response={200: ReceivedPage, **ERRORS},
+    response={200: ReceivedPage, **FOUND},
     summary="Văn bản điện tử đến chờ tiếp nhận",
     description=(
         "Văn bản các cơ quan khác gửi điện tử đến cơ quan của người gọi (mặc định: đang chờ "
@@ -258,17 +254,19 @@ def received_out(
     url_name="received_list",
 )
 def list_received(request: HttpRequest, filters: Query[ReceivedQuery]) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     agency_id = _require_clerk(actor)
     queryset = received_list(actor=actor, agency_id=agency_id, status=filters.status)
-    count = queryset.count()
-    start = (filters.page - 1) * filters.page_size
-    rows = queryset.prefetch_related(
-        Prefetch(
-            "files",
-            queryset=ReceivedFile.objects.select_related("stored").order_by("position", "id"),
-        )
-    )[start : start + filters.page_size]
+    count, rows = numbered_page(
+        queryset.prefetch_related(
+            Prefetch(
+                "files",
+                queryset=ReceivedFile.objects.select_related("stored").order_by("position", "id"),
+            )
+        ),
+        page=filters.page,
+        page_size=filters.page_size,
+    )
     return {
         "count": count,
         "page": filters.page,
@@ -279,13 +277,13 @@ def list_received(request: HttpRequest, filters: Query[ReceivedQuery]) -> dict[s
 
 @router.get(
     "/{received_id}",
-    response={200: ReceivedOut, **ERRORS},
+    response={200: ReceivedOut, **FOUND},
     summary="Xem một văn bản điện tử đến",
     description="Thông tin như nơi gửi ghi và danh sách tệp; lượt xem được ghi nhật ký.",
     url_name="received_detail",
 )
 def get_received(request: HttpRequest, received_id: int) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     received = received_for(actor, received_id)
     with transaction.atomic():
         audit_record(
@@ -300,7 +298,7 @@ def get_received(request: HttpRequest, received_id: int) -> dict[str, Any]:
 
 @router.get(
     "/{received_id}/files/{file_id}",
-    response={410: ErrorOut, **ERRORS},
+    response={410: ErrorOut, **FOUND},
     summary="Tải một tệp của văn bản điện tử đến",
     description=(
         "Trả nội dung tệp; lượt tải được ghi nhật ký. Văn bản nơi gửi đã thu hồi: 410 "
@@ -310,7 +308,7 @@ def get_received(request: HttpRequest, received_id: int) -> dict[str, Any]:
     openapi_extra=BINARY_RESPONSE,
 )
 def download_received_file(request: HttpRequest, received_id: int, file_id: int) -> FileResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     received = received_for(actor, received_id)
     item = (
         ReceivedFile.objects.select_related("stored").filter(pk=file_id, received=received).first()
@@ -332,7 +330,7 @@ def download_received_file(request: HttpRequest, received_id: int, file_id: int)
 
 @router.post(
     "/{received_id}/register",
-    response={201: IncomingOut, 409: ErrorOut, **ERRORS},
+    response={201: IncomingOut, 409: ErrorOut, **FOUND},
     summary="Vào sổ văn bản điện tử đến",
     description=(
         "Văn thư vào sổ văn bản: cấp số đến, thông tin như nơi gửi ghi — trừ các trường gửi "
@@ -351,7 +349,7 @@ def download_received_file(request: HttpRequest, received_id: int, file_id: int)
     },
 )
 def register_received(request: HttpRequest, received_id: int) -> Respond[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
     received = received_for(actor, received_id)
     payload = _overrides(request)
     data = received_incoming_input(received)
@@ -375,7 +373,7 @@ def register_received(request: HttpRequest, received_id: int) -> Respond[dict[st
 
 @router.post(
     "/{received_id}/refuse",
-    response={200: ReceivedOut, 409: ErrorOut, **ERRORS},
+    response={200: ReceivedOut, 409: ErrorOut, **FOUND},
     summary="Trả lại văn bản điện tử đến cho nơi gửi",
     description=(
         "Văn thư trả lại văn bản (gửi nhầm, không hợp lệ) kèm lý do; nơi gửi được báo tự động. "
@@ -384,7 +382,7 @@ def register_received(request: HttpRequest, received_id: int) -> Respond[dict[st
     url_name="received_refuse",
 )
 def refuse_received(request: HttpRequest, received_id: int, payload: RefuseIn) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     received = received_for(actor, received_id)
     received_refuse(received=received, reason=payload.reason, actor=actor)
     return received_out(request, received_for(actor, received_id), _files(received))

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import FileEx, P, Router, Schema
 from ninja.files import UploadedFile
 
+from govdoc.api.calls import actor_of, agency_id_of
 from govdoc.api.schemas import ErrorOut
 from govdoc.core.errors import ValidationFailed
 from govdoc.signatures.models import VerificationOutcome
@@ -71,8 +72,8 @@ def verify(
     request: HttpRequest,
     file: FileEx[UploadedFile, P(title="Tệp PDF", description="Tệp PDF cần kiểm tra.")],
 ) -> dict[str, Any]:
-    actor = request.auth  # type: ignore[attr-defined]
-    if getattr(actor, "agency_id", None) is None:
+    actor = actor_of(request)
+    if agency_id_of(actor) is None:
         raise ValidationFailed(NO_AGENCY)
     name = file.name or "(không tên)"
     if is_too_large(file):

@@ -9,6 +9,11 @@ attachment over about 7.5 MB (its base64 text is one text node), although the ga
 accepts 50 MB packets. What `huge_tree=False` protects against is covered here instead:
 the total size is capped before parsing (`max_bytes`), the depth (`max_depth`) and the
 number of elements (`max_elements`) are capped, and entity expansion is impossible (no DTD).
+
+This is the one hardened parser of the exchange: the XML-DSig code (`xmldsig/parsing.py`)
+parses through it too, with `drop_comments=True` (comments and processing instructions
+dropped while parsing: exclusive C14N does not sign them, so a reader must not see them),
+and maps its typed reasons onto the signature's.
 """
 
 from __future__ import annotations
@@ -104,9 +109,11 @@ def check_size(size: int, limits: Limits) -> None:
         )
 
 
-def parse_xml(data: bytes, limits: Limits | None = None) -> Any:
+def parse_xml(data: bytes, limits: Limits | None = None, *, drop_comments: bool = False) -> Any:
     """Parse untrusted bytes into an lxml element tree (the root element is returned), or
-    raise `PacketError` (too_large, dtd_forbidden, malformed, too_deep, too_many_elements)."""
+    raise `PacketError` (too_large, dtd_forbidden, malformed, too_deep, too_many_elements).
+    `drop_comments`: leave comments and processing instructions out of the tree (what a
+    signature covers: see the module docstring)."""
     limits = limits or Limits.from_settings()
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError("parse_xml expects bytes")
@@ -118,12 +125,15 @@ def parse_xml(data: bytes, limits: Limits | None = None) -> Any:
         raise PacketError(Reason.DTD_FORBIDDEN)
     # Every element starts with "<": when there are few, the tree cannot be too big and
     # the fast one-shot parse is safe; otherwise parse incrementally, counting elements.
+    options = {"remove_comments": True, "remove_pis": True} if drop_comments else {}
     if data.count(b"<") <= limits.max_elements:
-        root = _parse_whole(data)
+        root = _parse_whole(data, options)
     else:
-        root = _parse_counting(data, limits)
+        root = _parse_counting(data, limits, options)
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise PacketError(Reason.DTD_FORBIDDEN)
+    if next(root.iter(etree.Entity), None) is not None:  # an entity reference left unresolved
         raise PacketError(Reason.DTD_FORBIDDEN)
     _check_depth(root, limits)
     return root
@@ -138,14 +148,14 @@ def _syntax_error(error: Exception) -> PacketError:
     return PacketError(Reason.MALFORMED, text[:200])
 
 
-def _parse_whole(data: bytes) -> Any:
+def _parse_whole(data: bytes, options: dict[str, bool]) -> Any:
     try:
-        return etree.fromstring(data, new_parser())
+        return etree.fromstring(data, new_parser(**options))
     except etree.XMLSyntaxError as error:
         raise _syntax_error(error) from None
 
 
-def _parse_counting(data: bytes, limits: Limits) -> Any:
+def _parse_counting(data: bytes, limits: Limits, options: dict[str, bool]) -> Any:
     parser = etree.XMLPullParser(
         events=("start", "end"),
         resolve_entities=False,
@@ -154,6 +164,7 @@ def _parse_counting(data: bytes, limits: Limits) -> Any:
         load_dtd=False,
         huge_tree=True,
         collect_ids=False,
+        **options,
     )
     elements = depth = 0
     try:

@@ -23,7 +23,7 @@ from govdoc.exchange.hub.errors import (
     UnsupportedMediaType,
     install_handlers,
 )
-from govdoc.exchange.hub.journal import journaled, note_detail, note_packet
+from govdoc.exchange.hub.journal import journaled, note_detail, note_packet, skip_journal
 from govdoc.exchange.hub.models import Agency, Delivery, Packet
 from govdoc.exchange.hub.schemas import (
     AckIn,
@@ -158,8 +158,13 @@ def send_packet(request: HttpRequest) -> Status[dict[str, Any]]:
 @api.get("/inbox", response={200: InboxOut, **ERRORS}, by_alias=True, summary="Hộp thư đến")
 def inbox(request: HttpRequest, params: Query[InboxQuery]) -> dict[str, Any]:
     """Packets waiting for the calling agency (not yet acknowledged), oldest first."""
-    page = selectors.inbox(_agency(request), limit=params.limit)
-    note_detail(request, count=len(page.items))
+    agency = _agency(request)
+    page = selectors.inbox(agency, limit=params.limit)
+    services.agency_polled(agency=agency, empty=not page.items)
+    if page.items:
+        note_detail(request, count=len(page.items))
+    else:
+        skip_journal(request)  # counted on the agency instead (docs/hub.md, "The journal")
     return {"items": [_inbox_item(d) for d in page.items], "more": page.more}
 
 

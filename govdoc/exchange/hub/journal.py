@@ -1,9 +1,18 @@
 """The journal of every call to the hub: when, which agency, which call, which packet, the
 outcome (HTTP status and result code) and the client's address.
 
-API calls are journaled by a decorator around each ninja operation (authentication included),
-after the call has committed or rolled back, so a refused call leaves its row too. Commands
-(`govdoc hub agency add`, `purge`…) journal themselves.
+API calls are journaled by a decorator around each ninja operation (authentication included).
+A call that succeeds writes its row in its own transaction (one commit for the call and its
+row); a refused call is rolled back (it changes nothing) and its row written after, so a
+refused call leaves its row too. Sending (`send_packet`) streams the body to a file before
+its transaction begins, so it does not run inside one: its row is written inside the
+packet's transaction (`journal_now`, called by the view through `services.packet_send`).
+Commands (`govdoc hub agency add`, `purge`…) journal themselves.
+
+One exception: an inbox listing that finds nothing (an installation polls each agency's inbox
+every 30 s, ~2,900 times a day) is not journaled row by row; it is counted on the agency
+(`Agency.last_polled_at`, `Agency.empty_polls`, see `services.agency_polled`). The view says so
+with `skip_journal`; a call that then fails is journaled all the same.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
@@ -55,6 +65,11 @@ def note_detail(request: HttpRequest, **detail: Any) -> None:
     request.hub_detail = {**current, **detail}  # type: ignore[attr-defined]
 
 
+def skip_journal(request: HttpRequest) -> None:
+    """This call succeeded and is accounted for elsewhere (an empty inbox listing): no row."""
+    request.hub_unjournaled = True  # type: ignore[attr-defined]
+
+
 def _packet_of(request: HttpRequest, kwargs: dict[str, Any]) -> uuid.UUID | None:
     noted = getattr(request, "hub_packet", None)
     if isinstance(noted, uuid.UUID):
@@ -81,29 +96,87 @@ def _result_of(request: HttpRequest, response: HttpResponseBase | None) -> str:
         return ""
 
 
+def _accounted_elsewhere(request: HttpRequest, response: HttpResponseBase | None) -> bool:
+    return (
+        bool(getattr(request, "hub_unjournaled", False))
+        and response is not None
+        and response.status_code < 400
+    )
+
+
+STREAMING_CALLS = frozenset({"send_packet"})
+"""Calls that read a large body: not run inside a transaction (see the module's text)."""
+
+
+def _write(
+    request: HttpRequest,
+    call: str,
+    status_code: int,
+    result: str,
+    kwargs: dict[str, Any],
+) -> None:
+    caller = getattr(request, "hub_caller", None)
+    journal_record(
+        call=call,
+        status_code=status_code,
+        result=result,
+        agency=caller.label if isinstance(caller, Caller) else "",
+        credential=caller.credential.prefix if isinstance(caller, Caller) else "",
+        packet=_packet_of(request, kwargs),
+        client=client_ip(request),
+        detail=getattr(request, "hub_detail", None),
+    )
+
+
+def journal_now(request: HttpRequest, *, status_code: int, result: str = "ok") -> None:
+    """Write this call's row now, in the transaction of what the call changes (sending)."""
+    _write(request, getattr(request, "hub_call", "call"), status_code, result, {})
+    request.hub_journaled = True  # type: ignore[attr-defined]
+
+
 def journaled(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Wrap a ninja operation's `run` (mode "view": around authentication and the handler)."""
     operation = getattr(run, "__self__", None)
     view_func = getattr(operation, "view_func", None)
     call = getattr(view_func, "__name__", "call")
+    streaming = call in STREAMING_CALLS
 
     @functools.wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        request.hub_call = call  # type: ignore[attr-defined]
         response: HttpResponseBase | None = None
+        written = False
         try:
-            response = run(request, *args, **kwargs)
+            if streaming:
+                response = run(request, *args, **kwargs)
+                return response
+            with transaction.atomic():
+                response = run(request, *args, **kwargs)
+                in_call = response.status_code < 400 and not _accounted_elsewhere(
+                    request, response
+                )
+                if response.status_code >= 400:
+                    transaction.set_rollback(True)  # a refused call changes nothing
+                elif in_call:
+                    _write(request, call, response.status_code, "ok", kwargs)
+                    in_call = True
+            written = in_call
             return response
+        except BaseException:
+            response = None  # journaled as the 500 the client gets
+            raise
         finally:
-            caller = getattr(request, "hub_caller", None)
-            journal_record(
-                call=call,
-                status_code=response.status_code if response is not None else 500,
-                result=_result_of(request, response),
-                agency=caller.label if isinstance(caller, Caller) else "",
-                credential=caller.credential.prefix if isinstance(caller, Caller) else "",
-                packet=_packet_of(request, kwargs),
-                client=client_ip(request),
-                detail=getattr(request, "hub_detail", None),
-            )
+            if (
+                not written
+                and not getattr(request, "hub_journaled", False)
+                and not _accounted_elsewhere(request, response)
+            ):
+                _write(
+                    request,
+                    call,
+                    response.status_code if response is not None else 500,
+                    _result_of(request, response),
+                    kwargs,
+                )
 
     return wrapper

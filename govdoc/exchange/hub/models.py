@@ -36,6 +36,12 @@ class Agency(models.Model):
     mtls_fingerprints = models.JSONField("vân tay chứng thư TLS", default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # An inbox listing that finds nothing is not journaled row by row (an installation polls
+    # every 30 s): the agency's last listing and the number of empty ones are kept here.
+    # Written with UPDATE … SET (not save()), so `updated_at` — what the directory's
+    # `since` follows — does not move.
+    last_polled_at = models.DateTimeField("lần lấy hộp thư gần nhất", null=True, blank=True)
+    empty_polls = models.PositiveBigIntegerField("số lần hộp thư trống", default=0)
 
     class Meta:
         ordering = ["organ_id"]

@@ -12,12 +12,12 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
 from govdoc.core.errors import NotFound, ValidationFailed
@@ -219,6 +219,15 @@ def credential_issue(*, agency: Agency | None, rotate: bool = False) -> tuple[Cr
     return credential, raw_key
 
 
+def agency_polled(*, agency: Agency, empty: bool) -> None:
+    """The agency listed its inbox: when (every listing), and one more empty listing (those
+    are not journaled). One UPDATE, in place: `updated_at` (the directory's clock) stays."""
+    changes: dict[str, Any] = {"last_polled_at": timezone.now()}
+    if empty:
+        changes["empty_polls"] = F("empty_polls") + 1
+    Agency.objects.filter(pk=agency.pk).update(**changes)
+
+
 # -- packets -----------------------------------------------------------------------------
 
 
@@ -296,9 +305,8 @@ def packet_send(
     staged = store.stage(body, length)
     try:
         _check_xml(staged)
-        existing = _kept(sender, staged.sha256)
-        if existing is not None:
-            return SendResult(packet=existing, created=False)
+        # No look-up first: the unique (sender, sha256) constraint answers a repeat (below),
+        # one query less for every new packet; a repeat costs a rename and a removal.
         packet_uuid = uuid.uuid4()
         name = packet_name(packet_uuid)
         store.commit(staged, name)
@@ -319,7 +327,8 @@ def packet_send(
                     [Delivery(packet=packet, recipient=agency) for agency in recipients]
                 )
         except IntegrityError:
-            # The same packet, sent at the same moment, won the insert.
+            # The same bytes from the same sender are kept already (sent again, or at the
+            # same moment): that packet, nothing delivered again.
             store.delete(name)
             existing = _kept(sender, staged.sha256)
             if existing is None:
@@ -343,14 +352,16 @@ def _kept(sender: Agency, sha256: str) -> Packet | None:
 
 def _visible_to(agency: Agency, packet_uuid: uuid.UUID) -> Packet:
     """A packet the agency sent or receives; NotFound otherwise (the same for both)."""
-    receives = Delivery.objects.filter(packet=OuterRef("pk"), recipient=agency)
+    mine = Delivery.objects.filter(packet=OuterRef("pk"), recipient=agency)
     packet = (
         Packet.objects.select_related("sender")
         .filter(uuid=packet_uuid)
-        .annotate(receives=Exists(receives))
+        .annotate(delivery_status=Subquery(mine.values("status")[:1]))
         .first()
     )
-    if packet is None or (packet.sender_id != agency.pk and not packet.receives):
+    if packet is None or (
+        packet.sender_id != agency.pk and getattr(packet, "delivery_status", None) is None
+    ):
         raise NotFound()
     return packet
 
@@ -378,29 +389,34 @@ def packet_fetch(*, agency: Agency, packet_uuid: uuid.UUID) -> Download:
             raise Gone("Gói tin đã hết thời hạn lưu giữ trên trạm và đã bị xóa nội dung.") from None
         raise
     try:
-        if packet.sender_id != agency.pk or _receives(packet, agency):
-            _mark_fetched(packet, agency)
+        # The caller's delivery, read with the packet (`_visible_to`); None: the sender.
+        status: str | None = getattr(packet, "delivery_status", None)
+        if status is not None:
+            _mark_fetched(packet, agency, first=status == DeliveryStatus.WAITING)
     except BaseException:
         handle.close()
         raise
     return Download(packet=packet, handle=handle)
 
 
-def _receives(packet: Packet, agency: Agency) -> bool:
-    return Delivery.objects.filter(packet=packet, recipient=agency).exists()
-
-
-def _mark_fetched(packet: Packet, agency: Agency) -> None:
+def _mark_fetched(packet: Packet, agency: Agency, *, first: bool) -> None:
+    """Count the download; the first one (the delivery was waiting) moves it to fetched,
+    under the packet's row lock, and the packet's `changed_at` (what /sent follows)."""
+    deliveries = Delivery.objects.filter(packet=packet, recipient=agency)
+    if not first:
+        # Fetched already (or ended): only the count changes, one atomic UPDATE.
+        deliveries.update(fetch_count=F("fetch_count") + 1)
+        return
     with transaction.atomic():
         Packet.objects.select_for_update().filter(pk=packet.pk).first()
         now = timezone.now()
-        deliveries = Delivery.objects.filter(packet=packet, recipient=agency)
-        deliveries.update(fetch_count=F("fetch_count") + 1)
-        first = deliveries.filter(status=DeliveryStatus.WAITING).update(
-            status=DeliveryStatus.FETCHED, fetched_at=now
+        moved = deliveries.filter(status=DeliveryStatus.WAITING).update(
+            status=DeliveryStatus.FETCHED, fetched_at=now, fetch_count=F("fetch_count") + 1
         )
-        if first:
+        if moved:
             Packet.objects.filter(pk=packet.pk).update(changed_at=now)
+        else:  # a concurrent fetch or acknowledgement moved it first
+            deliveries.update(fetch_count=F("fetch_count") + 1)
 
 
 @dataclass(frozen=True)
@@ -440,10 +456,18 @@ def packet_ack(*, agency: Agency, packet_uuid: uuid.UUID, status: str, reason: s
             status=outcome, acknowledged_at=now, reason=clean_reason
         )
         if updated:
+            # What the UPDATE wrote, without reading the row again (it is ours: the packet
+            # is locked, and only an open delivery is updated).
+            delivery.status, delivery.acknowledged_at, delivery.reason = (
+                outcome,
+                now,
+                clean_reason,
+            )
             still_open = Delivery.objects.filter(packet=packet, status__in=OPEN_STATUSES)
             completed = None if still_open.exists() else now
             Packet.objects.filter(pk=packet.pk).update(
                 changed_at=now, completed_at=completed or F("completed_at")
             )
-        delivery.refresh_from_db()
+        else:
+            delivery.refresh_from_db()
     return AckResult(delivery=delivery, changed=bool(updated))

@@ -3,6 +3,9 @@ set by an administrator, kept encrypted, never shown again."""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +81,8 @@ def account_set(
                 "subject": account.certificate_subject,
             },
         )
+        forget_credentials()
+        transaction.on_commit(forget_credentials)
     return account
 
 
@@ -93,12 +98,67 @@ def token_of(account: ExchangeAccount) -> str:
     return decrypt_secret(bytes(account.encrypted_token)).decode()
 
 
+# Opening the PKCS#12 costs ~100 ms (PBKDF2 of its password): each process keeps the opened
+# key of each account, under a fingerprint of the encrypted file and password, so that a key
+# changed by `account_set` (a new blob: Fernet never encrypts twice alike) is opened anew.
+_keys: dict[int, tuple[str, PacketKey]] = {}
+_keys_lock = threading.Lock()
+
+
+def _fingerprint(*blobs: bytes | memoryview | None) -> str:
+    digest = hashlib.sha256()
+    for blob in blobs:
+        part = bytes(blob) if blob is not None else b""
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
 def packet_key(account: ExchangeAccount) -> PacketKey | None:
     if account.encrypted_pkcs12 is None:
         return None
+    fingerprint = _fingerprint(account.encrypted_pkcs12, account.encrypted_password)
+    cached = _keys.get(account.pk)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
     data = decrypt_secret(bytes(account.encrypted_pkcs12))
     password = (
         decrypt_secret(bytes(account.encrypted_password)) if account.encrypted_password else b""
     )
     key, certificate, chain = pkcs12.load_key_and_certificates(data, password)
-    return PacketKey(key=key, certificate=certificate, chain=tuple(chain or ()))
+    opened = PacketKey(key=key, certificate=certificate, chain=tuple(chain or ()))
+    with _keys_lock:
+        _keys[account.pk] = (fingerprint, opened)
+    return opened
+
+
+# The hub token of each hosted agency, kept per process for TOKEN_TTL seconds instead of a
+# query and a decryption on every HTTP call. A token changed here is seen at once by this
+# process (`account_set` forgets it) and within TOKEN_TTL by the others; a token the hub
+# refuses (401) is read again at once (`hub_token(fresh=True)`, transports/hub.py).
+TOKEN_TTL = 30.0
+_tokens: dict[tuple[str, str], tuple[float, str]] = {}
+
+
+def hub_token(organ_id: str, *, transport: str = "hub", fresh: bool = False) -> str:
+    """The active token of the hosted agency `organ_id` on `transport` ("" when none)."""
+    now = time.monotonic()
+    cached = _tokens.get((organ_id, transport))
+    if not fresh and cached is not None and cached[0] > now:
+        return cached[1]
+    account = (
+        ExchangeAccount.objects.filter(
+            agency__organ_id=organ_id, transport=transport, is_active=True
+        )
+        .only("pk", "encrypted_token")
+        .first()
+    )
+    token = token_of(account) if account is not None else ""
+    _tokens[(organ_id, transport)] = (now + TOKEN_TTL, token)
+    return token
+
+
+def forget_credentials() -> None:
+    """Drop what this process keeps (after a change of an account, and in tests)."""
+    with _keys_lock:
+        _keys.clear()
+    _tokens.clear()

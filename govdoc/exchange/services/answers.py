@@ -11,13 +11,21 @@ from govdoc.exchange.services.sending import status_packet_queue
 from govdoc.incoming.models import ReceivedDocument
 from govdoc.incoming.received_workflow import Channel
 
+REPEATABLE = frozenset({"update_accepted", "update_refused"})
+
+
+def reason_key(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
 
 def status_answer_queue(
     *, received_id: int, event: str, reason: str = "", staff: str = ""
 ) -> OutboxPacket | None:
     received = (
         ReceivedDocument.objects.select_related("agency")
-        .filter(pk=received_id, channel=Channel.INTERCONNECT)
+        .filter(pk=received_id, channel__in=(Channel.INTERCONNECT, Channel.LOCAL))
         .first()
     )
     code = EVENT_CODES.get(event)
@@ -30,6 +38,9 @@ def status_answer_queue(
         # Taken back at the sender's request (13): "agreed" (15), not "revocation accepted".
         code = StatusCode.RECALL_ACCEPTED
     ref = f"status:received:{received.pk}:{event}"
+    if event in REPEATABLE:
+        # An update may be answered more than once: one answer per packet answered.
+        ref = f"{ref}:{reason_key(reason)}"
     existing = OutboxPacket.objects.filter(subject_ref=ref).first()
     if existing is not None:
         return existing  # each step is answered once
@@ -40,4 +51,5 @@ def status_answer_queue(
             to_organ_id=received.sender_organ_id,
             status=status,
             subject_ref=ref,
+            transport="local" if received.channel == Channel.LOCAL else "",
         )

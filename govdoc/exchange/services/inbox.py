@@ -27,21 +27,26 @@ from govdoc.exchange.edxml.model import (
     StatusCode,
     StatusPacket,
 )
-from govdoc.exchange.edxml.parse import read_packet
+from govdoc.exchange.edxml.parse import ParsedPacket, read_packet
 from govdoc.exchange.models import InboxPacket, PacketEvent
 from govdoc.exchange.services.outbox import XML
-from govdoc.exchange.transports.base import ReceivedRef, TransportError
+from govdoc.exchange.transports.base import ReceivedRef, Transport, TransportError
+from govdoc.exchange.transports.local import NAME as LOCAL
 from govdoc.exchange.transports.registry import transport_for
 from govdoc.exchange.workflow import InboxStatus, PacketKind, next_inbox_status
-from govdoc.exchange.xmldsig.errors import PacketSignatureError
+from govdoc.exchange.xmldsig.errors import PacketSignatureError, SignatureProblem
 from govdoc.exchange.xmldsig.verification import check_sender, verify_packet
 from govdoc.incoming.inputs import ReceivedInput, ReceivedSender
 from govdoc.incoming.models import ReceivedDocument
-from govdoc.incoming.received_services import received_deliver, received_withdraw
+from govdoc.incoming.received_services import (
+    received_deliver,
+    received_update,
+    received_withdraw,
+)
 from govdoc.incoming.received_workflow import Channel
 from govdoc.organizations.models import Agency
 from govdoc.outgoing.models import Dispatch
-from govdoc.outgoing.services.dispatching import record_status
+from govdoc.outgoing.services.dispatching import notify_refused, record_status
 from govdoc.outgoing.workflow import DispatchStatus, Method, OutgoingStatus
 from govdoc.signatures.selectors import active_trust_anchors
 
@@ -93,40 +98,71 @@ def _move(packet: InboxPacket, action: str, **changes: object) -> bool:
     return True
 
 
-def inbox_poll(*, agency: Agency, transport: str) -> int:
-    """Fetch, keep, apply and acknowledge every packet waiting for `agency`; returns how many
-    were new. A temporary transport failure stops this round (the next one goes on)."""
+BATCH = 20
+"""Packets an applier claims and applies in one transaction (each in its own savepoint)."""
+
+
+def inbox_poll(
+    *, agency: Agency, transport: str, apply: bool = True, batch: int = BATCH
+) -> int:
+    """Fetch and keep every packet waiting for `agency` (the bytes first: nothing received is
+    lost), acknowledge those applied already, then — unless `apply` is False, when separate
+    appliers (`inbox_apply_pending`) do it — check, apply and acknowledge the kept ones.
+    Returns how many were new. A temporary transport failure stops this round's downloads
+    (the next round goes on); what was kept is applied all the same."""
     try:
         channel = transport_for(transport)
         waiting = channel.list_received(organ_id=agency.organ_id)
     except TransportError as error:
         logger.warning("inbox %s/%s: %s", agency.organ_id, transport, error)
         return 0
+    # One query for every listed id (not one per packet).
+    known = {
+        external_id: (status, reason)
+        for external_id, status, reason in InboxPacket.objects.filter(
+            agency=agency, transport=transport, external_id__in=[ref.id for ref in waiting]
+        ).values_list("external_id", "status", "reason")
+    }
     new = 0
     for ref in waiting:
-        packet = InboxPacket.objects.filter(
-            agency=agency, transport=transport, external_id=ref.id
-        ).first()
-        if packet is None:
+        status, reason = known.get(ref.id, ("", ""))
+        if not status:
             try:
                 data = channel.get(organ_id=agency.organ_id, packet_id=ref.id)
             except TransportError as error:
                 logger.warning("inbox get %s: %s", ref.id, error)
-                return new
+                break
             packet = _keep(agency, transport, ref, data)
             new += 1
-        if packet.status == InboxStatus.RECEIVED:
-            inbox_apply(packet, authenticated_sender=ref.sender_organ_id)
-        try:
-            channel.acknowledge(
-                organ_id=agency.organ_id,
-                packet_id=ref.id,
-                done=packet.status == InboxStatus.APPLIED,
-                reason=packet.reason,
-            )
-        except TransportError as error:
-            logger.warning("inbox ack %s: %s", ref.id, error)
+            if packet.external_id == ref.id or packet.status not in ENDED:
+                continue
+            # The same bytes came before under another id, and were applied or refused.
+            status, reason = packet.status, packet.reason
+        if status in ENDED:
+            # Applied or refused, but its acknowledgement has not reached the transport.
+            _acknowledge(channel, agency.organ_id, ref.id, status, reason)
+    if apply:
+        while inbox_apply_pending(agency=agency, transport=transport, limit=batch):
+            pass
     return new
+
+
+ENDED = (InboxStatus.APPLIED, InboxStatus.REFUSED)
+
+
+def _acknowledge(
+    channel: Transport, organ_id: str, packet_id: str, status: str, reason: str
+) -> None:
+    try:
+        channel.acknowledge(
+            organ_id=organ_id,
+            packet_id=packet_id,
+            done=status == InboxStatus.APPLIED,
+            reason=reason,
+        )
+    except TransportError as error:
+        # Acknowledged on a later poll (the packet stays listed until then).
+        logger.warning("inbox ack %s: %s", packet_id, error)
 
 
 def _keep(agency: Agency, transport: str, ref: ReceivedRef, data: bytes) -> InboxPacket:
@@ -148,30 +184,94 @@ def _keep(agency: Agency, transport: str, ref: ReceivedRef, data: bytes) -> Inbo
             _event(packet, "receive", "", InboxStatus.RECEIVED, f"{len(data)} byte")
             return packet
     except IntegrityError:
-        # The same bytes came before under another id (sent twice): one packet.
+        # The same bytes came before under another id (sent twice), or another poller kept
+        # this one at the same moment: one packet.
         existing = InboxPacket.objects.get(agency=agency, sha256=digest)
         return existing
 
 
+def inbox_apply_pending(
+    *, agency: Agency | None = None, transport: str | None = None, limit: int = BATCH
+) -> int:
+    """An applier's round: claim up to `limit` kept RECEIVED packets (of `agency` on
+    `transport`, when given) that no other applier holds, check and apply each, commit, then
+    acknowledge each to its transport. Several appliers (processes) may run at once for one
+    agency: on PostgreSQL each claims other rows (`SELECT … FOR UPDATE SKIP LOCKED`, held until
+    its commit); on SQLite the transaction's write lock makes them take turns. Returns how
+    many packets were claimed (0: nothing left to do)."""
+    with transaction.atomic():
+        claimed = _claim(agency=agency, transport=transport, limit=limit)
+        if not claimed:
+            return 0
+        roots = _roots()  # once per batch, not per packet
+        for packet in claimed:
+            _apply_claimed(packet, authenticated_sender=packet.sender_organ_id, roots=roots)
+    channels: dict[str, Transport | None] = {}
+    for packet in claimed:
+        if packet.status not in ENDED:
+            continue
+        if packet.transport not in channels:
+            try:
+                channels[packet.transport] = transport_for(packet.transport)
+            except TransportError as error:
+                logger.warning("inbox ack %s: %s", packet.transport, error)
+                channels[packet.transport] = None
+        channel = channels[packet.transport]
+        if channel is not None:
+            _acknowledge(
+                channel, packet.agency.organ_id, packet.external_id, packet.status, packet.reason
+            )
+    return len(claimed)
+
+
+def _claim(*, agency: Agency | None, transport: str | None, limit: int) -> list[InboxPacket]:
+    """Kept packets waiting to be applied, row-locked by this transaction until it ends;
+    rows another applier holds are skipped (PostgreSQL). Call inside a transaction."""
+    rows = InboxPacket.objects.filter(status=InboxStatus.RECEIVED)
+    if agency is not None:
+        rows = rows.filter(agency=agency)
+    if transport is not None:
+        rows = rows.filter(transport=transport)
+    return list(
+        rows.select_related("agency", "packet")
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("pk")[:limit]
+    )
+
+
 def inbox_apply(packet: InboxPacket, *, authenticated_sender: str) -> InboxPacket:
-    """Check and apply one kept packet; a refusal is a typed end state, not an error."""
+    """Check and apply one kept packet; a refusal is a typed end state, not an error. A packet
+    another applier holds, or no longer RECEIVED, is returned as it stands."""
+    with transaction.atomic():
+        locked = (
+            InboxPacket.objects.filter(pk=packet.pk, status=InboxStatus.RECEIVED)
+            .select_related("agency", "packet")
+            .select_for_update(skip_locked=True, of=("self",))
+            .first()
+        )
+        if locked is not None:
+            _apply_claimed(locked, authenticated_sender=authenticated_sender, roots=_roots())
+    if locked is None:
+        packet.refresh_from_db()
+        return packet
+    for field in ("status", "kind", "reason_code", "reason", "result_ref", "applied_at"):
+        setattr(packet, field, getattr(locked, field))
+    packet.document_identifier = locked.document_identifier
+    return packet
+
+
+def _apply_claimed(
+    packet: InboxPacket, *, authenticated_sender: str, roots: list[x509.Certificate]
+) -> None:
+    """Apply one packet this transaction holds: the changes in a savepoint, so that a refusal
+    leaves none of them, only the refusal."""
     assert packet.packet is not None
     data = open_stored(packet.packet)
     try:
-        verified = verify_packet(
-            data,
-            trust_roots=_roots(),
-            allow_sha1=bool(getattr(settings, "GOVDOC_EDXML_ALLOW_SHA1", False)),
-        )
-        # Only what the signature covers is read (a comment slipped in is not).
-        parsed = read_packet(verified.signed_xml)
-        sender = parsed.packet.sender.organ_id
-        check_sender(
-            verified, authenticated_organ_id=authenticated_sender, packet_from_organ_id=sender
-        )
+        parsed = _checked(packet, data, authenticated_sender, roots)
         with transaction.atomic():
             if isinstance(parsed.packet, StatusPacket):
-                result = _apply_status(packet.agency, parsed.packet)
+                result = _apply_status(packet, parsed.packet)
                 kind = PacketKind.STATUS
             else:
                 result = _apply_document(packet, parsed.packet)
@@ -192,7 +292,37 @@ def inbox_apply(packet: InboxPacket, *, authenticated_sender: str) -> InboxPacke
         _refuse(packet, error.code, error.message)
     except DomainError as error:
         _refuse(packet, error.code, error.message)
-    return packet
+
+
+def _checked(
+    packet: InboxPacket,
+    data: bytes,
+    authenticated_sender: str,
+    roots: list[x509.Certificate] | None = None,
+) -> ParsedPacket:
+    """The packet read from what its signature covers, its sender checked. On the `local`
+    transport an unsigned packet is accepted: the installation wrote the sender itself."""
+    try:
+        verified = verify_packet(
+            data,
+            trust_roots=_roots() if roots is None else roots,
+            allow_sha1=bool(getattr(settings, "GOVDOC_EDXML_ALLOW_SHA1", False)),
+        )
+    except PacketSignatureError as error:
+        if packet.transport != LOCAL or error.reason != SignatureProblem.NO_SIGNATURE:
+            raise
+        parsed = read_packet(data)
+        if parsed.packet.sender.organ_id != authenticated_sender:
+            raise PacketSignatureError(SignatureProblem.SENDER_MISMATCH) from None
+        return parsed
+    # Only what the signature covers is read (a comment slipped in is not).
+    parsed = read_packet(verified.signed_xml)
+    check_sender(
+        verified,
+        authenticated_organ_id=authenticated_sender,
+        packet_from_organ_id=parsed.packet.sender.organ_id,
+    )
+    return parsed
 
 
 def _refuse(packet: InboxPacket, code: str, message: str) -> None:
@@ -221,6 +351,8 @@ def _apply_document(packet: InboxPacket, document: DocumentPacket) -> str:
     sender = document.sender
     if document.bussiness.doc_type in (BussinessDocType.REVOKE, BussinessDocType.REPLACE):
         return _apply_revocation(agency, document)
+    if document.bussiness.doc_type == BussinessDocType.UPDATE:
+        return _apply_update(agency, document)
     known = Agency.objects.filter(organ_id=sender.organ_id).first()
     files = []
     for index, attachment in enumerate(document.attachments):
@@ -235,34 +367,40 @@ def _apply_document(packet: InboxPacket, document: DocumentPacket) -> str:
         )
     received = received_deliver(
         agency=agency,
-        channel=Channel.INTERCONNECT,
+        channel=Channel.LOCAL if packet.transport == LOCAL else Channel.INTERCONNECT,
         sender=known
         if known is not None
         else ReceivedSender(organ_id=sender.organ_id, name=sender.organ_name),
-        metadata=ReceivedInput(
-            subject=document.subject,
-            issued_date=document.promulgation_info.promulgation_date,
-            code_number=document.code.code_number,
-            code_notation=document.code.code_notation,
-            document_type_name=document.document_type.type_name,
-            signer_name=document.signer_info.full_name,
-            signer_position=document.signer_info.position,
-            priority=min(int(document.other_info.priority), 4),
-            due_date=document.due_date,
-            document_identifier=document.document_id,
-            page_count=document.other_info.page_amount,
-            to_places="; ".join(document.to_places)[:1000],
-        ),
+        metadata=_metadata(document),
         files=files,
-        external_ref=f"edxml:{sender.organ_id}:{document.document_id}",
+        external_ref=_ref(document.sender.organ_id, document.document_id),
     )
     return f"received:{received.pk}"
 
 
-def _apply_revocation(agency: Agency, document: DocumentPacket) -> str:
-    ref = (
-        f"edxml:{document.sender.organ_id}:{document.bussiness.document_id or document.document_id}"
+def _ref(sender_organ_id: str, document_id: str) -> str:
+    return f"edxml:{sender_organ_id}:{document_id}"
+
+
+def _metadata(document: DocumentPacket) -> ReceivedInput:
+    return ReceivedInput(
+        subject=document.subject,
+        issued_date=document.promulgation_info.promulgation_date,
+        code_number=document.code.code_number,
+        code_notation=document.code.code_notation,
+        document_type_name=document.document_type.type_name,
+        signer_name=document.signer_info.full_name,
+        signer_position=document.signer_info.position,
+        priority=min(int(document.other_info.priority), 4),
+        due_date=document.due_date,
+        document_identifier=document.document_id,
+        page_count=document.other_info.page_amount,
+        to_places="; ".join(document.to_places)[:1000],
     )
+
+
+def _apply_revocation(agency: Agency, document: DocumentPacket) -> str:
+    ref = _ref(document.sender.organ_id, document.bussiness.document_id or document.document_id)
     received = ReceivedDocument.objects.filter(agency=agency, external_ref=ref).first()
     if received is None:
         raise Refusal("unknown_document", "Không có văn bản nào như vậy để thu hồi.")
@@ -278,13 +416,46 @@ def _apply_revocation(agency: Agency, document: DocumentPacket) -> str:
     return f"withdrawn:{received.pk}"
 
 
+def _apply_update(agency: Agency, document: DocumentPacket) -> str:
+    """The sender updated a document it sent (2): the changes are applied (waiting for our
+    clerk) or recorded for the clerk (registered) and answered 15; impossible — refused or
+    withdrawn here — answered 16 with why."""
+    from govdoc.exchange.tasks import send_status_answer
+
+    target = document.bussiness.document_id or document.document_id
+    received = ReceivedDocument.objects.filter(
+        agency=agency, external_ref=_ref(document.sender.organ_id, target)
+    ).first()
+    if received is None:
+        raise Refusal("unknown_document", "Không có văn bản nào như vậy để cập nhật.")
+    reason = document.bussiness.doc_reason or "Nơi gửi cập nhật văn bản."
+    note = ""
+    if document.bussiness.replacement_info:
+        note = "Văn bản sửa đổi: " + ", ".join(
+            item.document_id for item in document.bussiness.replacement_info
+        )
+    try:
+        received_update(
+            received=received,
+            metadata=_metadata(document),
+            reason=reason,
+            actor_name=document.sender.organ_name,
+            note=note,
+        )
+    except DomainError as error:
+        enqueue_on_commit(send_status_answer, received.pk, "update_refused", error.message)
+        return f"update_refused:{received.pk}"
+    enqueue_on_commit(send_status_answer, received.pk, "update_accepted", reason)
+    return f"updated:{received.pk}"
+
+
 def _apply_recall(agency: Agency, status: StatusPacket) -> str:
     """The sender asks to take its document back (13): granted (15) while it still waits
     for our clerk — it is withdrawn — refused (16) once registered."""
     from govdoc.exchange.tasks import send_status_answer
     from govdoc.incoming.received_workflow import ReceivedStatus
 
-    ref = f"edxml:{status.sender.organ_id}:{status.response_for.document_id}"
+    ref = _ref(status.sender.organ_id, status.response_for.document_id)
     received = ReceivedDocument.objects.filter(agency=agency, external_ref=ref).first()
     if received is None:
         raise Refusal("unknown_document", "Không có văn bản nào như vậy để lấy lại.")
@@ -305,50 +476,104 @@ def _apply_recall(agency: Agency, status: StatusPacket) -> str:
     return f"recall_refused:{received.pk}"
 
 
-def _apply_status(agency: Agency, status: StatusPacket) -> str:
+def _apply_status(packet: InboxPacket, status: StatusPacket) -> str:
     """A recipient's answer to a document we sent: the delivery moves forward; or the
     sender's request to take a document back."""
+    agency = packet.agency
     if status.status_code == StatusCode.RECALL_REQUESTED:
         return _apply_recall(agency, status)
-    target = STATUS_OF_CODE.get(status.status_code)
     dispatch = (
         Dispatch.objects.select_for_update()
+        .select_related("outgoing__draft", "outgoing__document", "recipient")
         .filter(
             outgoing__agency=agency,
             outgoing__document__document_identifier=status.response_for.document_id,
             recipient__agency__organ_id=status.sender.organ_id,
-            method=Method.INTERCONNECT,
+            method=Method.LOCAL if packet.transport == LOCAL else Method.INTERCONNECT,
         )
         .first()
     )
     if dispatch is None:
         raise Refusal("unknown_document", "Trạng thái trả lời một văn bản không có ở đây.")
-    if status.status_code == StatusCode.RECALL_ACCEPTED:
+    by = status.sender.organ_name[:150]
+    code = status.status_code
+    target = STATUS_OF_CODE.get(code)
+    changed = dispatch.outgoing.status in (OutgoingStatus.REVOKED, OutgoingStatus.REPLACED)
+    if code in (StatusCode.RECALL_ACCEPTED, StatusCode.RECALL_REFUSED):
+        if _answers_update(dispatch):
+            agreed = code == StatusCode.RECALL_ACCEPTED
+            _note(
+                dispatch,
+                ("Đã nhận cập nhật" if agreed else "Từ chối cập nhật: ")
+                + ("" if agreed else status.description),
+                by,
+            )
+            return f"dispatch:{dispatch.pk}"
+        if code == StatusCode.RECALL_REFUSED:
+            _note(dispatch, f"Từ chối lấy lại: {status.description}", by)
+            return f"dispatch:{dispatch.pk}"
         target = DispatchStatus.WITHDRAWN
-    if status.status_code == StatusCode.ACCEPTED and dispatch.outgoing.status in (
-        OutgoingStatus.REVOKED,
-        OutgoingStatus.REPLACED,
-    ):
+    elif code == StatusCode.ACCEPTED and changed:
         # 03 is also "the revocation is accepted" (DOMAIN §5.3): their copy is withdrawn.
         target = DispatchStatus.WITHDRAWN
-    if status.status_code == StatusCode.RECALL_REFUSED:
-        from govdoc.outgoing.models import DispatchEvent
+    elif code == StatusCode.REFUSED and changed and dispatch.status != DispatchStatus.QUEUED:
+        # 02 is also "the revocation is refused": the document stays with them.
+        _note(dispatch, f"Không thu hồi được: {status.description}", by)
+        from govdoc.outgoing.services.common import history
 
-        DispatchEvent.objects.create(
-            dispatch=dispatch,
-            at=timezone.now(),
-            status=dispatch.status,
-            reason=f"Từ chối lấy lại: {status.description}"[:1000],
-            by_name=status.sender.organ_name[:150],
+        history(
+            dispatch.outgoing.draft,
+            actor=None,
+            action="withdraw_refused",
+            note=f"{dispatch.recipient.name}: {status.description}",
         )
+        return f"dispatch:{dispatch.pk}"
     if target is not None:
-        record_status(
+        moved = record_status(
             dispatch,
             target,
-            reason=status.description if status.status_code == StatusCode.REFUSED else "",
-            by_name=status.sender.organ_name,
+            reason=status.description if code == StatusCode.REFUSED else "",
+            by_name=by,
         )
+        if moved and target == DispatchStatus.REFUSED:
+            notify_refused(dispatch, status.description)
     return f"dispatch:{dispatch.pk}"
+
+
+def _answers_update(dispatch: Dispatch) -> bool:
+    """15/16 answer both a take-back request and an update: the later of the two asked."""
+    from govdoc.exchange.models import OutboxPacket
+    from govdoc.outgoing.models import OutgoingChange
+    from govdoc.outgoing.workflow import ChangeKind
+
+    update = (
+        OutgoingChange.objects.filter(outgoing_id=dispatch.outgoing_id, kind=ChangeKind.UPDATE)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if update is None:
+        return False
+    recall = (
+        OutboxPacket.objects.filter(subject_ref=f"recall:dispatch:{dispatch.pk}")
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return recall is None or update > recall
+
+
+def _note(dispatch: Dispatch, text: str, by: str) -> None:
+    """An answer that does not move the delivery, kept in its history."""
+    from govdoc.outgoing.models import DispatchEvent
+
+    DispatchEvent.objects.create(
+        dispatch=dispatch,
+        at=timezone.now(),
+        status=dispatch.status,
+        reason=text[:1000],
+        by_name=by,
+    )
 
 
 def inbox_retry(*, packet: InboxPacket, actor: object) -> InboxPacket:

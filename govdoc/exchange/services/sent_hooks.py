@@ -20,4 +20,5 @@ def packet_sent(packet: OutboxPacket) -> None:
         return
     dispatch = Dispatch.objects.select_for_update().filter(pk=dispatch_id).first()
     if dispatch is not None:
-        record_status(dispatch, DispatchStatus.SENT, by_name="Trục liên thông")
+        by = "Gửi trong hệ thống" if packet.transport == "local" else "Trục liên thông"
+        record_status(dispatch, DispatchStatus.SENT, by_name=by)

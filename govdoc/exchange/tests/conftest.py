@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from govdoc.outgoing.tests.conftest import credentials, make_draft, pki  # noqa: F401
+from govdoc.outgoing.tests.conftest import credentials, issue, make_draft, pki  # noqa: F401
 
 PASSWORD = "mat-khau-goi-tin"
 """The password of the packet keys the tests make."""

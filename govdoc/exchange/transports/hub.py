@@ -1,12 +1,18 @@
 """The `hub` transport: the HTTP client of the govdoc hub (docs/hub.md), one agency's token
-per call. Timeouts and 5xx answers are temporary failures; 4xx answers are typed refusals."""
+per call. Timeouts and 5xx answers are temporary failures; 4xx answers are typed refusals.
+
+Calls reuse one keep-alive connection per thread and hub (http.client), instead of a new TCP
+connection per call; a connection the hub closed while idle is opened again once. When the
+environment names an HTTP proxy for the hub, calls go through urllib (which honours it)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import http.client
 import json
 import ssl
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,6 +29,18 @@ from govdoc.exchange.transports.base import (
 
 TIMEOUT = 60.0
 TokenFor = Callable[[str], str]
+_DISCONNECTED = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
+_connections = threading.local()
+
+
+class _Answer:
+    """An HTTP answer read whole: status, headers (lower-case names), body."""
+
+    def __init__(self, status: int, reason: str, headers: dict[str, str], body: bytes) -> None:
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.body = body
 
 
 class HubTransport:
@@ -35,11 +53,19 @@ class HubTransport:
         token_for: TokenFor,
         timeout: float = TIMEOUT,
         ssl_context: ssl.SSLContext | None = None,
+        refresh_token: TokenFor | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token_for = token_for
+        self.refresh_token = refresh_token
+        """Read the token again, bypassing any cache: tried once when the hub answers 401."""
         self.timeout = timeout
         self.ssl_context = ssl_context
+        parts = urllib.parse.urlsplit(self.base_url)
+        self._scheme = parts.scheme
+        self._host = parts.hostname or ""
+        self._port = parts.port
+        self._path = parts.path.rstrip("/")
 
     # --- the calls ---------------------------------------------------------------------------
 
@@ -163,39 +189,130 @@ class HubTransport:
             raise PermanentTransportError(
                 f"Cơ quan {organ_id} chưa có mã truy cập trạm liên thông.", code="no_credentials"
             )
+        answer = self._request(method, path, token=token, data=data, headers=headers)
+        if answer.status == 401 and self.refresh_token is not None:
+            # The token kept by this process may be an old one (changed meanwhile).
+            fresh = self.refresh_token(organ_id)
+            if fresh and fresh != token:
+                answer = self._request(method, path, token=fresh, data=data, headers=headers)
+        if answer.status >= 400:
+            detail = _detail(answer.body, answer.reason)
+            if answer.status >= 500 or answer.status in (408, 429):
+                raise TransportError(f"Trạm liên thông trả lời lỗi {answer.status}: {detail}")
+            code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 413: "too_large"}.get(
+                answer.status, "refused"
+            )
+            raise PermanentTransportError(
+                f"Trạm liên thông từ chối ({answer.status}): {detail}", code=code
+            )
+        if answer_headers is not None:
+            answer_headers.update(answer.headers)
+        return answer.body
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str,
+        data: bytes | None,
+        headers: dict[str, str] | None,
+    ) -> _Answer:
+        all_headers = {"Authorization": f"Bearer {token}", **(headers or {})}
+        if self._proxied():
+            return self._request_urllib(method, path, data=data, headers=all_headers)
+        try:
+            for attempt in (1, 2):
+                connection, reused = self._connection()
+                try:
+                    connection.request(method, self._path + path, body=data, headers=all_headers)
+                    response = connection.getresponse()
+                    body = response.read()
+                except _DISCONNECTED:
+                    self._drop()
+                    if reused and attempt == 1:
+                        # Closed by the hub while idle: once more on a new connection (every
+                        # call is idempotent: a packet sent twice is one packet at the hub).
+                        continue
+                    raise
+                except BaseException:
+                    self._drop()
+                    raise
+                if response.will_close:
+                    self._drop()
+                return _Answer(
+                    response.status,
+                    response.reason,
+                    {k.lower(): v for k, v in response.getheaders()},
+                    body,
+                )
+        except (http.client.HTTPException, TimeoutError, ConnectionError, OSError) as error:
+            raise TransportError(f"Không kết nối được trạm liên thông: {error}") from None
+        raise TransportError("Không kết nối được trạm liên thông.")  # pragma: no cover
+
+    def _key(self) -> tuple[str, int]:
+        return (self.base_url, id(self.ssl_context) if self.ssl_context is not None else 0)
+
+    def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
+        pool: dict[tuple[str, int], http.client.HTTPConnection] | None = getattr(
+            _connections, "pool", None
+        )
+        if pool is None:
+            pool = _connections.pool = {}
+        connection = pool.get(self._key())
+        if connection is not None:
+            return connection, True
+        if self._scheme == "https":
+            connection = http.client.HTTPSConnection(
+                self._host, self._port, timeout=self.timeout, context=self.ssl_context
+            )
+        else:
+            connection = http.client.HTTPConnection(self._host, self._port, timeout=self.timeout)
+        pool[self._key()] = connection
+        return connection, False
+
+    def _drop(self) -> None:
+        pool = getattr(_connections, "pool", None)
+        connection = pool.pop(self._key(), None) if pool is not None else None
+        if connection is not None:
+            connection.close()
+
+    def _proxied(self) -> bool:
+        proxies = urllib.request.getproxies()
+        return bool(proxies.get(self._scheme)) and not urllib.request.proxy_bypass(self._host)
+
+    def _request_urllib(
+        self, method: str, path: str, *, data: bytes | None, headers: dict[str, str]
+    ) -> _Answer:
         request = urllib.request.Request(
-            self.base_url + path,
-            data=data,
-            method=method,
-            headers={"Authorization": f"Bearer {token}", **(headers or {})},
+            self.base_url + path, data=data, method=method, headers=headers
         )
         try:
             with urllib.request.urlopen(
                 request, timeout=self.timeout, context=self.ssl_context
             ) as response:
-                body: bytes = response.read()
-                if answer_headers is not None:
-                    answer_headers.update({k.lower(): v for k, v in response.headers.items()})
-                return body
+                return _Answer(
+                    response.status,
+                    str(response.reason),
+                    {k.lower(): v for k, v in response.headers.items()},
+                    response.read(),
+                )
         except urllib.error.HTTPError as error:
-            detail = _message(error)
-            if error.code >= 500 or error.code in (408, 429):
-                raise TransportError(
-                    f"Trạm liên thông trả lời lỗi {error.code}: {detail}"
-                ) from None
-            code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 413: "too_large"}.get(
-                error.code, "refused"
-            )
-            raise PermanentTransportError(
-                f"Trạm liên thông từ chối ({error.code}): {detail}", code=code
-            ) from None
+            try:
+                body = error.read() or b""
+            except OSError:
+                body = b""
+            reason = error.reason if isinstance(error.reason, str) else ""
+            return _Answer(error.code, reason, {}, body)
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
             raise TransportError(f"Không kết nối được trạm liên thông: {error}") from None
 
 
-def _message(error: urllib.error.HTTPError) -> str:
+def _detail(body: bytes, reason: str) -> str:
     try:
-        body = json.loads(error.read() or b"{}")
-    except (ValueError, OSError):
-        return error.reason if isinstance(error.reason, str) else ""
-    return str(body.get("message") or body.get("detail") or "")[:500]
+        parsed = json.loads(body or b"{}")
+    except ValueError:
+        return reason
+    if not isinstance(parsed, dict):
+        return reason
+    return str(parsed.get("message") or parsed.get("detail") or "")[:500]

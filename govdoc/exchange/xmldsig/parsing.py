@@ -1,17 +1,27 @@
 """Hardened parsing of edXML packets and the few places of the packet the signature needs.
 
-Untrusted XML is parsed with entities, DTDs and network access disabled; a packet that
+Untrusted XML is parsed by the exchange's one hardened parser (`edxml/hardened.py`: entities,
+DTDs and network access disabled, size, depth and element count capped); a packet that
 declares a DTD or an entity at all is refused (an XXE or "billion laughs" attempt has no
 business in an edXML packet). Comments and processing instructions are dropped while
 parsing: exclusive C14N does not sign them, so keeping them would let a reader see text the
-signature does not cover (the "comment truncation" trick)."""
+signature does not cover (the "comment truncation" trick). The parser's typed reasons become
+the signature's: too large, too deep or too many elements → `too_large`; a DTD or an entity →
+`unsafe_xml`; anything else → `malformed`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from lxml import etree
-
+from govdoc.exchange.edxml.errors import PacketError, Reason
+from govdoc.exchange.edxml.hardened import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_ELEMENTS,
+    Limits,
+    new_parser,
+    parse_xml,
+)
 from govdoc.exchange.xmldsig.errors import PacketSignatureError, SignatureProblem
 
 EDXML_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
@@ -22,29 +32,24 @@ ENVELOPE = f"{{{EDXML_NS}}}edXMLEnvelope"
 HEADER = f"{{{EDXML_NS}}}edXMLHeader"
 SIGNATURE = f"{{{DS_NS}}}Signature"
 
-MAX_PACKET_BYTES = 50 * 1024 * 1024
+MAX_PACKET_BYTES = DEFAULT_MAX_BYTES
 """The official gateway's cap on a packet (DOMAIN §5.2)."""
-MAX_DEPTH = 64
+MAX_DEPTH = DEFAULT_MAX_DEPTH
 """An edXML packet with its signature is about ten levels deep."""
-MAX_ELEMENTS = 100_000
+MAX_ELEMENTS = DEFAULT_MAX_ELEMENTS
 
-_UNSAFE_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+_PROBLEM_OF: dict[Reason, SignatureProblem] = {
+    Reason.TOO_LARGE: SignatureProblem.TOO_LARGE,
+    Reason.TOO_DEEP: SignatureProblem.TOO_LARGE,
+    Reason.TOO_MANY_ELEMENTS: SignatureProblem.TOO_LARGE,
+    Reason.DTD_FORBIDDEN: SignatureProblem.UNSAFE_XML,
+}
 
 
 def hardened_parser() -> Any:
-    """A new lxml parser (parsers are not thread-safe): no entity resolution, no DTD, no
-    network; huge_tree only lifts libxml2's 10 MB cap on one text node (a base64 attachment),
-    entity expansion stays off."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=True,
-        remove_comments=True,
-        remove_pis=True,
-        collect_ids=False,
-    )
+    """A new hardened lxml parser (parsers are not thread-safe) that also drops comments and
+    processing instructions: what signxml parses with."""
+    return new_parser(remove_comments=True, remove_pis=True)
 
 
 def parse_packet(
@@ -58,39 +63,19 @@ def parse_packet(
     large, too deep or with too many elements)."""
     if not isinstance(xml, bytes | bytearray):
         raise TypeError("xml must be bytes")
-    if len(xml) > max_bytes:
-        raise PacketSignatureError(SignatureProblem.TOO_LARGE)
-    if any(marker in xml for marker in _UNSAFE_MARKERS):
-        raise PacketSignatureError(SignatureProblem.UNSAFE_XML)
+    limits = Limits(max_bytes=max_bytes, max_depth=max_depth, max_elements=max_elements)
     try:
-        root = etree.fromstring(bytes(xml), parser=hardened_parser())
-    except etree.XMLSyntaxError as error:
-        raise PacketSignatureError(SignatureProblem.MALFORMED) from error
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise PacketSignatureError(SignatureProblem.UNSAFE_XML)  # e.g. a UTF-16 DOCTYPE
-    if next(root.iter(etree.Entity), None) is not None:
-        raise PacketSignatureError(SignatureProblem.UNSAFE_XML)
+        root = parse_xml(bytes(xml), limits, drop_comments=True)
+    except PacketError as error:
+        problem = _PROBLEM_OF.get(error.reason, SignatureProblem.MALFORMED)
+        raise PacketSignatureError(problem) from error
     if root.tag != ROOT:
         raise PacketSignatureError(
             SignatureProblem.MALFORMED,
             "Gói tin không phải là gói edXML (phần tử gốc phải là edXML thuộc không gian tên "
             f"{EDXML_NS}).",
         )
-    _check_shape_limits(root, max_depth=max_depth, max_elements=max_elements)
     return root
-
-
-def _check_shape_limits(root: Any, *, max_depth: int, max_elements: int) -> None:
-    depth = elements = 0
-    for event, _element in etree.iterwalk(root, events=("start", "end")):
-        if event == "end":
-            depth -= 1
-            continue
-        depth += 1
-        elements += 1
-        if depth > max_depth or elements > max_elements:
-            raise PacketSignatureError(SignatureProblem.TOO_LARGE)
 
 
 def packet_header(root: Any) -> Any:

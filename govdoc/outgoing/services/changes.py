@@ -1,7 +1,8 @@
 """Revocation, replacement and update of an issued document (NĐ 30 Điều 10 khoản 5;
 Phụ lục VI F8): the original is frozen (revoked or replaced), the change is recorded for
-ever, and the recipients are told; on this installation their copy is withdrawn with a
-trace (revocation, replacement) or they are notified (update)."""
+ever, and the recipients are told: units here are notified, e-mail recipients are written
+to, and agencies get the change as an edXML packet (the exchange app: their copy is
+withdrawn with a trace on revocation or replacement, the update recorded)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
-from govdoc.core.errors import Conflict, DomainError, Forbidden, InvalidTransition, ValidationFailed
+from govdoc.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from govdoc.core.tasks_queue import enqueue_on_commit
-from govdoc.incoming.models import ReceivedDocument
-from govdoc.incoming.received_services import received_withdraw
 from govdoc.notifications.services import notify
 from govdoc.organizations.access import has_role, unit_leaders
-from govdoc.organizations.models import User
 from govdoc.organizations.roles import Role
 from govdoc.outgoing.models import Dispatch, OutgoingChange, OutgoingDocument
-from govdoc.outgoing.services.common import history, name_of
+from govdoc.outgoing.services.common import history
 from govdoc.outgoing.workflow import (
     ChangeKind,
     Method,
@@ -142,39 +140,7 @@ def _tell_recipients(outgoing: OutgoingDocument, change: OutgoingChange, *, acto
     label = ChangeKind(change.kind).label
     title = f"{label} văn bản số {document.code}: {document.subject[:120]}"
     for dispatch in outgoing.dispatches.select_related("recipient"):
-        if dispatch.method == Method.LOCAL and dispatch.received_ref:
-            received = ReceivedDocument.objects.filter(pk=int(dispatch.received_ref)).first()
-            if received is None:
-                continue
-            if change.kind in WITHDRAWS:
-                try:
-                    received_withdraw(
-                        received=received,
-                        reason=f"{label}: {change.reason}",
-                        actor=actor,
-                        actor_name=name_of(actor),
-                    )
-                except DomainError as error:
-                    # Refused by its clerk or already finished there: the revocation is
-                    # recorded here and the receiving agency is told below.
-                    history(
-                        outgoing.draft,
-                        actor=actor,
-                        action="withdraw_refused",
-                        note=f"{dispatch.recipient.name}: {error.message}",
-                    )
-            clerks = User.objects.filter(
-                is_active=True, roles__agency_id=received.agency_id, roles__role=Role.CLERK
-            ).distinct()
-            notify(
-                recipients=clerks,
-                kind="incoming.sender_change",
-                title=title,
-                body=change.reason[:500],
-                url=reverse("incoming:received_detail", args=[received.pk]),
-                agency_id=received.agency_id,
-            )
-        elif dispatch.method == Method.INTERNAL and dispatch.recipient.unit_id is not None:
+        if dispatch.method == Method.INTERNAL and dispatch.recipient.unit_id is not None:
             notify(
                 recipients=unit_leaders([dispatch.recipient.unit_id]),
                 kind="outgoing.change",

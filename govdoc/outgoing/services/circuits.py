@@ -25,9 +25,18 @@ from govdoc.outgoing.models import (
     CircuitTemplate,
     CircuitTemplateStep,
     Draft,
-    DraftVersion,
 )
-from govdoc.outgoing.services.common import clean, history, journal, locked, move, name_of
+from govdoc.outgoing.selectors import agency_clerks
+from govdoc.outgoing.services.common import (
+    clean,
+    current_version,
+    history,
+    journal,
+    last_version_number,
+    locked,
+    move,
+    name_of,
+)
 from govdoc.outgoing.workflow import AssigneeRule, DraftStatus, StepKind, StepStatus
 
 POOL_ROLES = (Role.CLERK,)
@@ -41,15 +50,6 @@ class PlannedStep:
     kind: str
     assignee: User | None
     assignee_role: str = ""
-
-
-def _version_number(draft: Draft) -> int:
-    number = draft.versions.aggregate(last=Max("number"))["last"]
-    return int(number or 0)
-
-
-def _current_version(draft: Draft) -> DraftVersion | None:
-    return draft.versions.order_by("-number").first()
 
 
 # --- the default circuit ---------------------------------------------------------------------
@@ -166,11 +166,7 @@ def _activate_next(draft: Draft, *, actor: Any) -> list[ApprovalStep]:
 def _notify_steps(draft: Draft, steps: list[ApprovalStep]) -> None:
     people: list[Any] = [step.assignee for step in steps if step.assignee is not None]
     if any(step.assignee_id is None for step in steps):
-        people.extend(
-            User.objects.filter(
-                is_active=True, roles__agency_id=draft.agency_id, roles__role=Role.CLERK
-            ).distinct()
-        )
+        people.extend(agency_clerks(draft.agency_id))
     kinds = {StepKind(step.kind).label for step in steps}
     _notify(
         people,
@@ -197,7 +193,7 @@ def draft_submit(*, draft: Draft, actor: Any, note: str = "") -> Draft:
         raise Forbidden("Chỉ người soạn thảo được trình dự thảo.")
     with transaction.atomic():
         current = locked(draft)
-        version = _current_version(current)
+        version = current_version(current)
         if version is None:
             raise ValidationFailed(NO_BODY, fields={"body": NO_BODY})
         if version.pdf_id is None:
@@ -261,7 +257,7 @@ def step_approve(*, step: ApprovalStep, actor: Any, note: str = "") -> ApprovalS
     with transaction.atomic():
         draft, current = _locked_step(step)
         on_behalf_of = _step_for_actor(current, actor)
-        number = _version_number(draft)
+        number = last_version_number(draft)
         updated = ApprovalStep.objects.filter(pk=current.pk, status=StepStatus.PENDING).update(
             status=StepStatus.APPROVED,
             decided_by=actor,
@@ -311,7 +307,7 @@ def step_return(*, step: ApprovalStep, actor: Any, reason: str) -> ApprovalStep:
             decided_by=actor,
             on_behalf_of=on_behalf_of,
             decided_at=timezone.now(),
-            decided_version=_version_number(draft),
+            decided_version=last_version_number(draft),
             note=text[:1000],
         )
         ApprovalStep.objects.filter(draft=draft, status=StepStatus.PENDING).update(

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Max
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
 from govdoc.core.errors import Conflict, InvalidTransition, ValidationFailed
-from govdoc.outgoing.models import Draft, DraftHistory
+from govdoc.outgoing.models import Draft, DraftHistory, DraftVersion
 from govdoc.outgoing.workflow import DraftStatus, next_draft_status
 
 STALE = "Dự thảo vừa được người khác thay đổi; vui lòng tải lại trang rồi thử lại."
@@ -91,16 +92,8 @@ def move(
         raise InvalidTransition(
             f"Không thể thực hiện khi dự thảo ở trạng thái “{DraftStatus(current).label}”."
         )
-    now = timezone.now()
-    changes: dict[str, Any] = {"status": target, "updated_at": now} | (extra or {})
-    updated = Draft.objects.filter(pk=draft.pk, status=current, version=draft.version).update(
-        version=draft.version + 1, **changes
-    )
-    if updated != 1:
-        raise Conflict(STALE)
-    for key, value in changes.items():
-        setattr(draft, key, value)
-    draft.version += 1
+    changes: dict[str, Any] = {"status": target, "updated_at": timezone.now()} | (extra or {})
+    bump(draft, changes, status=current)
     history(
         draft,
         actor=actor,
@@ -115,13 +108,37 @@ def move(
     return target
 
 
-def touch(draft: Draft) -> None:
-    """Bump the draft's version for a change that is not a status move (a new version)."""
-    now = timezone.now()
-    updated = Draft.objects.filter(pk=draft.pk, version=draft.version).update(
-        version=draft.version + 1, updated_at=now
+def bump(draft: Draft, changes: dict[str, Any], **unchanged: Any) -> None:
+    """The draft's compare-and-set: write `changes` and the next version, provided the row
+    still has the version read (and the `unchanged` values); Conflict otherwise. The
+    instance follows the row."""
+    updated = Draft.objects.filter(pk=draft.pk, version=draft.version, **unchanged).update(
+        version=draft.version + 1, **changes
     )
     if updated != 1:
         raise Conflict(STALE)
+    for key, value in changes.items():
+        setattr(draft, key, value)
     draft.version += 1
-    draft.updated_at = now
+
+
+def touch(draft: Draft) -> None:
+    """Bump the draft's version for a change that is not a status move (a new version)."""
+    bump(draft, {"updated_at": timezone.now()})
+
+
+def check_version(draft: Draft, expected: int | None) -> None:
+    """Conflict when the caller read another version of the draft than the one locked."""
+    if expected is not None and draft.version != expected:
+        raise Conflict(STALE)
+
+
+def last_version_number(draft: Draft) -> int:
+    """The number of the draft's latest body version (0 before the first)."""
+    number = draft.versions.aggregate(last=Max("number"))["last"]
+    return int(number or 0)
+
+
+def current_version(draft: Draft) -> DraftVersion | None:
+    """The draft's latest body version, with its files."""
+    return draft.versions.select_related("body", "pdf").order_by("-number").first()

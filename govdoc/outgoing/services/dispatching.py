@@ -1,14 +1,14 @@
 """Dispatch of an issued document to each recipient, and what the sender then sees of it.
 
 * a unit of the agency: sent at once (its people see the document);
-* an agency on the same installation: delivered at once into its electronic inbox, as its
-  incoming document waiting for its clerk (the same metadata and files);
-* another agency: queued for the interconnection (sent by the exchange app);
+* another agency: an edXML packet, carried by the exchange app — at once, inside this
+  transaction, to an agency hosted on this installation (its electronic inbox: the
+  `local` transport), or queued for the interconnection;
 * by e-mail: a task sends it after commit;
 * by post: waits for the clerk to record the posting (Sổ gửi văn bản đi bưu điện).
 
-Each change of a delivery is a DispatchEvent; the receiving side's steps arrive through
-`receipt_tracking` and never move a delivery backwards."""
+Each change of a delivery is a DispatchEvent; the receiving side's steps arrive as status
+packets (the exchange app) and never move a delivery backwards."""
 
 from __future__ import annotations
 
@@ -22,10 +22,6 @@ from django.utils import timezone
 from govdoc.audit.services import audit_record
 from govdoc.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from govdoc.core.tasks_queue import enqueue_on_commit
-from govdoc.documents.models import FileRole
-from govdoc.incoming.inputs import ReceivedInput
-from govdoc.incoming.received_services import received_deliver
-from govdoc.incoming.received_workflow import Channel
 from govdoc.notifications.services import notify
 from govdoc.organizations.access import unit_leaders
 from govdoc.outgoing.access import is_clerk
@@ -101,8 +97,6 @@ def dispatch_all(outgoing: OutgoingDocument, *, actor: Any) -> list[Dispatch]:
                 url=reverse("outgoing:issued_detail", args=[outgoing.pk]),
                 agency_id=outgoing.agency_id,
             )
-        elif recipient.method == Method.LOCAL and recipient.agency is not None:
-            _deliver_local(outgoing, dispatch, actor=actor)
         elif recipient.method == Method.EMAIL:
             from govdoc.outgoing.tasks import send_dispatch_email
 
@@ -119,46 +113,17 @@ def dispatch_all(outgoing: OutgoingDocument, *, actor: Any) -> list[Dispatch]:
     return dispatches
 
 
-def _deliver_local(outgoing: OutgoingDocument, dispatch: Dispatch, *, actor: Any) -> None:
-    """Straight into the receiving agency's electronic inbox on this installation."""
-    document = outgoing.document
-    recipient = dispatch.recipient
-    assert recipient.agency is not None
-    files = [
-        (item.stored, item.role, item.name)
-        for item in document.files.select_related("stored").order_by("position", "pk")
-    ]
-    metadata = ReceivedInput(
-        subject=document.subject,
-        issued_date=document.issued_date,
-        code_number=document.code_number,
-        code_notation=document.code_notation,
-        document_type_id=document.document_type_id,
-        document_type_name=document.document_type.name,
-        signer_name=document.signer_name,
-        signer_position=document.signer_position,
-        priority=int(document.priority),
-        due_date=document.due_date,
-        document_identifier=document.document_identifier,
-        page_count=document.page_count,
-        to_places=", ".join(r.name for r in outgoing.draft.recipients.all() if r.is_addressee)[
-            :1000
-        ],
-        description=document.description,
+def notify_refused(dispatch: Dispatch, reason: str) -> None:
+    """Tell the drafter that a recipient sent the document back."""
+    draft = dispatch.outgoing.draft
+    notify(
+        recipients=[draft.drafter],
+        kind="outgoing.refused",
+        title=f"{dispatch.recipient.name} trả lại văn bản {dispatch.outgoing.document.code}",
+        body=reason[:500],
+        url=reverse("outgoing:issued_detail", args=[dispatch.outgoing_id]),
+        agency_id=dispatch.outgoing.agency_id,
     )
-    # Sent first: the arrival the inbox reports comes after it.
-    record_status(dispatch, DispatchStatus.SENT, by_name=name_of(actor))
-    received = received_deliver(
-        agency=recipient.agency,
-        channel=Channel.LOCAL,
-        sender=outgoing.agency,
-        metadata=metadata,
-        files=[f for f in files if f[1] in (FileRole.MAIN, FileRole.ATTACHMENT)],
-        external_ref=external_ref(dispatch),
-        actor=actor,
-    )
-    Dispatch.objects.filter(pk=dispatch.pk).update(received_ref=str(received.pk))
-    dispatch.received_ref = str(received.pk)
 
 
 def dispatch_record_post(

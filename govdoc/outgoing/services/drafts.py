@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from govdoc.core.errors import (
-    Conflict,
     Forbidden,
     InvalidTransition,
     NotFound,
@@ -34,7 +33,16 @@ from govdoc.outgoing.models import (
     DraftVersion,
 )
 from govdoc.outgoing.services.circuits import reset_signer_steps, signer_changed
-from govdoc.outgoing.services.common import STALE, clean, history, journal, locked, move, touch
+from govdoc.outgoing.services.common import (
+    check_version,
+    clean,
+    history,
+    journal,
+    last_version_number,
+    locked,
+    move,
+    touch,
+)
 from govdoc.outgoing.workflow import (
     EDITABLE,
     DraftStatus,
@@ -283,8 +291,7 @@ def draft_update(*, draft: Draft, data: DraftInput, expected_version: int, actor
     checked = _check(data, agency=draft.agency, actor=actor)
     with transaction.atomic():
         current = locked(draft)
-        if current.version != expected_version:
-            raise Conflict(STALE)
+        check_version(current, expected_version)
         _require_editable(current)
         before = {
             "subject": current.subject,
@@ -351,17 +358,12 @@ def _back_to_signer(draft: Draft, *, actor: Any) -> None:
         reset_signer_steps(draft)
 
 
-def _next_number(draft: Draft) -> int:
-    last = draft.versions.order_by("-number").values_list("number", flat=True).first()
-    return (last or 0) + 1
-
-
 def _add_version(draft: Draft, body: PreparedBody, *, actor: Any, note: str) -> DraftVersion:
     stored = store_bytes(data=body.data, kind=body.kind)
     pdf = store_bytes(data=body.pdf, kind=body.pdf_kind) if body.pdf is not None else None
     version = DraftVersion.objects.create(
         draft=draft,
-        number=_next_number(draft),
+        number=last_version_number(draft) + 1,
         source=body.source,
         body=stored,
         body_name=body.name[:255],
@@ -398,8 +400,7 @@ def draft_add_version(
     _require_editor(draft, actor)
     with transaction.atomic():
         current = locked(draft)
-        if expected_version is not None and current.version != expected_version:
-            raise Conflict(STALE)
+        check_version(current, expected_version)
         _require_editor(current, actor)
         if body.template_code:
             Draft.objects.filter(pk=current.pk).update(
@@ -494,7 +495,3 @@ def draft_cancel(*, draft: Draft, reason: str, actor: Any) -> Draft:
         current = locked(draft)
         move(current, action="cancel", actor=actor, note=note)
     return current
-
-
-def current_version(draft: Draft) -> DraftVersion | None:
-    return draft.versions.select_related("body", "pdf").order_by("-number").first()

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from govdoc.notifications.services import Notice, notify_many
 from govdoc.organizations.models import User
-from govdoc.organizations.roles import Role
 from govdoc.outgoing.models import Draft
+from govdoc.outgoing.selectors import agency_clerks
 from govdoc.outgoing.workflow import TO_ISSUE
 
 
@@ -27,11 +27,7 @@ def late_issue_remind(*, day: dt.date) -> int:
     notices: list[Notice] = []
     for draft in drafts:
         if draft.agency_id not in clerks:
-            clerks[draft.agency_id] = list(
-                User.objects.filter(
-                    is_active=True, roles__agency_id=draft.agency_id, roles__role=Role.CLERK
-                ).distinct()
-            )
+            clerks[draft.agency_id] = list(agency_clerks(draft.agency_id))
         signed = f"{draft.signed_at:%d/%m/%Y}" if draft.signed_at else ""
         due = f"{draft.issue_due:%d/%m/%Y}" if draft.issue_due else ""
         notices.append(

@@ -19,10 +19,9 @@ from govdoc.core.errors import Conflict, DomainError, Forbidden, InvalidTransiti
 from govdoc.documents.sniffing import PDF
 from govdoc.documents.storage import open_stored, store_bytes
 from govdoc.notifications.services import notify
-from govdoc.organizations.models import User
-from govdoc.organizations.roles import Role
 from govdoc.outgoing.bodies import with_number_fields
 from govdoc.outgoing.models import Draft, DraftVersion
+from govdoc.outgoing.selectors import agency_clerks
 from govdoc.outgoing.services.common import locked, move
 from govdoc.outgoing.workflow import DraftStatus
 from govdoc.signatures.pades import Box, find_text_box
@@ -125,11 +124,8 @@ def draft_sign(
             },
             extra={"signed_at": now, "issue_due": issue_due, "signed_version": signed_version},
         )
-        clerks = User.objects.filter(
-            is_active=True, roles__agency_id=current.agency_id, roles__role=Role.CLERK
-        ).distinct()
         notify(
-            recipients=clerks,
+            recipients=agency_clerks(current.agency_id),
             kind="outgoing.to_issue",
             title=f"Văn bản đã ký, chờ phát hành: {current.subject[:150]}",
             url=reverse("outgoing:draft_detail", args=[current.pk]),

@@ -1,6 +1,7 @@
 """Fixtures of the outgoing tests: a generated PKI (nothing committed), the leader's and the
 ministry's credentials, a draft PDF with the places for the number, the date and the
-signature, and a draft submitted by the specialist."""
+signature, a draft by the specialist, and a document issued (see issuing_helpers for the
+states in between)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from govdoc.documents.storage import Upload
 from govdoc.organizations.models import Agency, User
 from govdoc.outgoing.bodies import PreparedBody, prepare_upload
 from govdoc.outgoing.inputs import DraftInput, RecipientInput
-from govdoc.outgoing.models import Draft
+from govdoc.outgoing.models import Draft, OutgoingDocument
 from govdoc.outgoing.services.drafts import draft_create
+from govdoc.outgoing.tests.issuing_helpers import issued
 from govdoc.outgoing.workflow import RecipientKind
 from govdoc.signatures import services as signature_services
 from govdoc.signatures.models import SigningCredential
@@ -163,3 +165,21 @@ def make_draft(
         )
 
     return make
+
+
+@pytest.fixture
+def issue(
+    personas: dict[str, User],
+    make_draft: Callable[..., Draft],
+    credentials: dict[str, SigningCredential],
+    pki: TestPki,
+    django_capture_on_commit_callbacks: Any,
+) -> Callable[..., OutgoingDocument]:
+    """Draft (with `make_draft`'s overrides), approve, sign and issue a document; the work
+    queued after commit (e-mails) is run unless `on_commit=False`."""
+
+    def run(*, on_commit: bool = True, **overrides: Any) -> OutgoingDocument:
+        callbacks = django_capture_on_commit_callbacks if on_commit else None
+        return issued(make_draft(**overrides), personas, pki.password, callbacks=callbacks)
+
+    return run

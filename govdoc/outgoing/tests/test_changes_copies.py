@@ -16,49 +16,17 @@ from govdoc.incoming.models import ReceivedDocument
 from govdoc.incoming.received_workflow import ReceivedStatus
 from govdoc.organizations.models import Agency, User
 from govdoc.organizations.roles import Role
-from govdoc.outgoing.access import pending_steps_for
 from govdoc.outgoing.inputs import RecipientInput
 from govdoc.outgoing.models import Draft, OutgoingChange, OutgoingDocument
 from govdoc.outgoing.services.changes import outgoing_change
-from govdoc.outgoing.services.circuits import draft_submit, step_approve
 from govdoc.outgoing.services.copies import copy_make
 from govdoc.outgoing.services.dispatching import dispatch_record_post
-from govdoc.outgoing.services.issuing import draft_issue
-from govdoc.outgoing.services.signing import draft_sign
 from govdoc.outgoing.workflow import ChangeKind, DispatchStatus, Method, OutgoingStatus
 from govdoc.registers.models import BookKind, RegisterEntry
-from govdoc.signatures.models import SigningCredential
 from govdoc.signatures.testing_pki import TestPki
 from govdoc.signatures.verify import verify_pdf
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def issue(
-    personas: dict[str, User],
-    make_draft: Callable[..., Draft],
-    credentials: dict[str, SigningCredential],
-    pki: TestPki,
-    django_capture_on_commit_callbacks: Any,
-) -> Callable[..., OutgoingDocument]:
-    """Draft, approve, sign and issue a document (on-commit work run)."""
-
-    def run(**overrides: Any) -> OutgoingDocument:
-        draft = make_draft(**overrides)
-        draft_submit(draft=draft, actor=personas["specialist"])
-        draft.refresh_from_db()
-        for person in (personas["unit_head"], personas["clerk"], personas["leader"]):
-            (step,) = pending_steps_for(person, draft)
-            step_approve(step=step, actor=person)
-            draft.refresh_from_db()
-        draft_sign(draft=draft, actor=personas["leader"], password=pki.password)
-        draft.refresh_from_db()
-        with django_capture_on_commit_callbacks(execute=True):
-            result = draft_issue(draft=draft, actor=personas["clerk"], password=pki.password)
-        return result.outgoing
-
-    return run
 
 
 def test_revoking_withdraws_the_copy_the_other_agency_received(

@@ -22,6 +22,7 @@ from govdoc.outgoing.models import Draft, OutgoingDocument
 from govdoc.outgoing.services.circuits import draft_submit, step_approve, step_return
 from govdoc.outgoing.services.issuing import draft_issue
 from govdoc.outgoing.services.signing import draft_sign
+from govdoc.outgoing.tests.issuing_helpers import approve_by, approved, issued, signed
 from govdoc.outgoing.workflow import DispatchStatus, DraftStatus, StepKind, StepStatus
 from govdoc.registers.models import RegisterEntry
 from govdoc.signatures.models import SigningCredential
@@ -29,13 +30,6 @@ from govdoc.signatures.testing_pki import TestPki
 from govdoc.signatures.verify import verify_pdf
 
 pytestmark = pytest.mark.django_db
-
-
-def _approve_all(draft: Draft, people: list[User]) -> None:
-    for person in people:
-        (step,) = pending_steps_for(person, draft)
-        step_approve(step=step, actor=person, note="Đồng ý")
-        draft.refresh_from_db()
 
 
 def test_a_reply_goes_from_draft_to_the_other_agency_and_back_as_accepted(
@@ -61,7 +55,7 @@ def test_a_reply_goes_from_draft_to_the_other_agency_and_back_as_accepted(
     ]
     assert steps[0].assignee == personas["unit_head"] and steps[1].assignee_role == Role.CLERK
     # and the unit leader, the clerk and the leader approve in turn
-    _approve_all(draft, [personas["unit_head"], personas["clerk"], personas["leader"]])
+    approve_by(draft, [personas["unit_head"], personas["clerk"], personas["leader"]], note="Đồng ý")
     assert draft.status == DraftStatus.APPROVED
     # then both approvals (content, form) are stored with the version they approved
     approved = {s.kind: s for s in draft.steps.all()}
@@ -120,13 +114,7 @@ def test_issuing_twice_gives_one_number(
 ) -> None:
     # given an issued document
     draft = make_draft(recipients=())
-    draft_submit(draft=draft, actor=personas["specialist"])
-    draft.refresh_from_db()
-    _approve_all(draft, [personas["unit_head"], personas["clerk"], personas["leader"]])
-    draft_sign(draft=draft, actor=personas["leader"], password=pki.password)
-    draft.refresh_from_db()
-    draft_issue(draft=draft, actor=personas["clerk"], password=pki.password)
-    draft.refresh_from_db()
+    issued(draft, personas, pki.password)
     # when the clerk issues it again
     with pytest.raises(InvalidTransition, match="đã được phát hành với số 01/QĐ-BTNMT"):
         draft_issue(draft=draft, actor=personas["clerk"], password=pki.password)
@@ -142,12 +130,7 @@ def test_a_wrong_agency_password_keeps_the_number_for_the_next_try(
     pki: TestPki,
 ) -> None:
     # given a signed draft
-    draft = make_draft(recipients=())
-    draft_submit(draft=draft, actor=personas["specialist"])
-    draft.refresh_from_db()
-    _approve_all(draft, [personas["unit_head"], personas["clerk"], personas["leader"]])
-    draft_sign(draft=draft, actor=personas["leader"], password=pki.password)
-    draft.refresh_from_db()
+    draft = signed(make_draft(recipients=()), personas, pki.password)
     # when the clerk types a wrong password for the agency's certificate
     with pytest.raises(Exception, match="đã được cấp số 01/QĐ-BTNMT"):
         draft_issue(draft=draft, actor=personas["clerk"], password="sai")
@@ -174,7 +157,7 @@ def test_signing_refuses_an_unapproved_draft_and_another_person(
     draft.refresh_from_db()
     assert draft.status == DraftStatus.IN_REVIEW and draft.versions.count() == 1
     assert AuditEvent.objects.filter(action="outgoing.sign_refused").count() == 1
-    _approve_all(draft, [personas["unit_head"], personas["clerk"], personas["leader"]])
+    approved(draft, personas)
     # when the clerk tries to sign as the competent person
     with pytest.raises(Forbidden):
         draft_sign(draft=draft, actor=personas["clerk"], password=pki.password)
@@ -220,12 +203,7 @@ def test_a_signed_document_not_issued_by_the_next_working_day_is_flagged_and_rem
     from govdoc.notifications.models import Notification
     from govdoc.outgoing.services.late import late_issue_remind, late_to_issue
 
-    draft = make_draft()
-    draft_submit(draft=draft, actor=personas["specialist"])
-    draft.refresh_from_db()
-    _approve_all(draft, [personas["unit_head"], personas["clerk"], personas["leader"]])
-    draft_sign(draft=draft, actor=personas["leader"], password=pki.password)
-    draft.refresh_from_db()
+    draft = signed(make_draft(), personas, pki.password)
     assert draft.issue_due is not None
     # on its last day it is not late; the day after it is
     assert not late_to_issue(day=draft.issue_due).exists()

@@ -11,11 +11,9 @@ from typing import Any
 from django.db import connections
 
 from govdoc.core.errors import DomainError
-from govdoc.outgoing.access import pending_steps_for
 from govdoc.outgoing.models import Draft, OutgoingDocument
-from govdoc.outgoing.services.circuits import draft_submit, step_approve
 from govdoc.outgoing.services.issuing import draft_issue
-from govdoc.outgoing.services.signing import draft_sign
+from govdoc.outgoing.tests.issuing_helpers import signed
 from govdoc.outgoing.workflow import DraftStatus
 from govdoc.registers.models import RegisterEntry
 from govdoc.signatures.models import SigningCredential
@@ -25,16 +23,7 @@ CLERKS = 8
 
 
 def _signed(make_draft: Callable[..., Draft], personas: dict[str, Any], pki: TestPki) -> Draft:
-    draft = make_draft(recipients=())
-    draft_submit(draft=draft, actor=personas["specialist"])
-    draft.refresh_from_db()
-    for person in (personas["unit_head"], personas["clerk"], personas["leader"]):
-        (step,) = pending_steps_for(person, draft)
-        step_approve(step=step, actor=person)
-        draft.refresh_from_db()
-    draft_sign(draft=draft, actor=personas["leader"], password=pki.password)
-    draft.refresh_from_db()
-    return draft
+    return signed(make_draft(recipients=()), personas, pki.password)
 
 
 def _run_together(jobs: list[Callable[[], object]]) -> list[BaseException]:

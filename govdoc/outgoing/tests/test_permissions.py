@@ -12,7 +12,7 @@ import pytest
 
 from govdoc.core.errors import DomainError, NotFound
 from govdoc.organizations.models import Agency, User
-from govdoc.outgoing.access import draft_for, pending_steps_for
+from govdoc.outgoing.access import draft_for
 from govdoc.outgoing.models import ApprovalStep, Draft
 from govdoc.outgoing.services.changes import outgoing_change
 from govdoc.outgoing.services.circuits import (
@@ -26,6 +26,7 @@ from govdoc.outgoing.services.drafts import draft_cancel, draft_comment, draft_u
 from govdoc.outgoing.services.issuing import draft_issue
 from govdoc.outgoing.services.signing import draft_sign
 from govdoc.outgoing.tests.conftest import draft_input
+from govdoc.outgoing.tests.issuing_helpers import approved, issued, signed
 from govdoc.outgoing.workflow import DraftStatus, StepKind
 from govdoc.signatures.models import SigningCredential
 from govdoc.signatures.testing_pki import TestPki
@@ -43,27 +44,14 @@ def _to(draft: Draft, personas: dict[str, User], status: str, pki: TestPki) -> D
     """Move a fresh draft forward to `status` through the services."""
     if status == DraftStatus.DRAFTING:
         return draft
-    draft_submit(draft=draft, actor=personas["specialist"])
-    draft.refresh_from_db()
-    order = [("unit_head", StepKind.CONTENT), ("clerk", StepKind.FORM), ("leader", StepKind.SIGNER)]
-    stops = {
-        "CONTENT": 0,
-        "FORM": 1,
-        "SIGNER": 2,
-        DraftStatus.APPROVED: 3,
-        DraftStatus.SIGNED: 3,
-        DraftStatus.ISSUED: 3,
-    }
-    for who, _kind in order[: stops[status]]:
-        (step,) = pending_steps_for(personas[who], draft)
-        step_approve(step=step, actor=personas[who])
-        draft.refresh_from_db()
-    if status in (DraftStatus.SIGNED, DraftStatus.ISSUED):
-        draft_sign(draft=draft, actor=personas["leader"], password=pki.password)
-        draft.refresh_from_db()
     if status == DraftStatus.ISSUED:
-        draft_issue(draft=draft, actor=personas["clerk"], password=pki.password)
-        draft.refresh_from_db()
+        issued(draft, personas, pki.password)
+    elif status == DraftStatus.SIGNED:
+        signed(draft, personas, pki.password)
+    else:
+        # How many of the circuit have approved when the next one's step is pending.
+        stops = {"CONTENT": 0, "FORM": 1, "SIGNER": 2, DraftStatus.APPROVED: 3}
+        approved(draft, personas, upto=stops[status])
     return draft
 
 

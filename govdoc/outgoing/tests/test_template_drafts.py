@@ -19,11 +19,12 @@ from govdoc.outgoing.drafting.number_fields import read_number_and_date
 from govdoc.outgoing.drafting.pdf_convert import soffice_available
 from govdoc.outgoing.inputs import StepInput
 from govdoc.outgoing.models import Draft
-from govdoc.outgoing.services.circuits import draft_submit, step_add, step_approve
+from govdoc.outgoing.services.circuits import draft_submit, step_add
 from govdoc.outgoing.services.drafts import draft_add_version, draft_create
 from govdoc.outgoing.services.issuing import draft_issue
 from govdoc.outgoing.services.signing import draft_sign
 from govdoc.outgoing.tests.conftest import draft_input, pdf_body
+from govdoc.outgoing.tests.issuing_helpers import approve_by
 from govdoc.outgoing.workflow import DraftStatus, StepKind, StepStatus
 from govdoc.signatures.models import SigningCredential
 from govdoc.signatures.testing_pki import TestPki
@@ -32,13 +33,6 @@ from govdoc.signatures.verify import verify_pdf
 pytestmark = pytest.mark.django_db
 
 needs_soffice = pytest.mark.skipif(not soffice_available(), reason="LibreOffice không có")
-
-
-def _approve(draft: Draft, people: list[User]) -> None:
-    for person in people:
-        for step in pending_steps_for(person, draft):
-            step_approve(step=step, actor=person)
-        draft.refresh_from_db()
 
 
 @needs_soffice
@@ -69,7 +63,7 @@ def test_a_decision_from_the_template_is_numbered_after_signing(
     # when it is approved, signed and issued
     draft_submit(draft=draft, actor=personas["specialist"])
     draft.refresh_from_db()
-    _approve(draft, [personas["unit_head"], personas["clerk"], personas["leader"]])
+    approve_by(draft, [personas["unit_head"], personas["clerk"], personas["leader"]])
     draft_sign(draft=draft, actor=personas["leader"], password=pki.password)
     draft.refresh_from_db()
     result = draft_issue(draft=draft, actor=personas["clerk"], password=pki.password)
@@ -113,7 +107,7 @@ def test_a_changed_approved_draft_goes_back_to_the_signer(
     draft = make_draft()
     draft_submit(draft=draft, actor=personas["specialist"])
     draft.refresh_from_db()
-    _approve(draft, [personas["unit_head"], personas["clerk"], personas["leader"]])
+    approve_by(draft, [personas["unit_head"], personas["clerk"], personas["leader"]])
     assert draft.status == DraftStatus.APPROVED
     # when the drafter uploads a new version
     draft_add_version(
@@ -137,7 +131,7 @@ def test_editing_after_signing_is_refused(
     draft = make_draft()
     draft_submit(draft=draft, actor=personas["specialist"])
     draft.refresh_from_db()
-    _approve(draft, [personas["unit_head"], personas["clerk"], personas["leader"]])
+    approve_by(draft, [personas["unit_head"], personas["clerk"], personas["leader"]])
     draft_sign(draft=draft, actor=personas["leader"], password=pki.password)
     draft.refresh_from_db()
     versions = draft.versions.count()
@@ -146,7 +140,7 @@ def test_editing_after_signing_is_refused(
     assert draft.versions.count() == versions
 
 
-def test_an_ad_hoc_parallel_opinion_holds_the_stage_until_both_approve(
+def test_an_ad_hoc_parallel_opinion_holds_the_stage_until_bothapprove_by(
     personas: dict[str, User], make_draft: Callable[..., Draft], units: dict[str, Any]
 ) -> None:
     from govdoc.conftest import make_person
@@ -172,10 +166,10 @@ def test_an_ad_hoc_parallel_opinion_holds_the_stage_until_both_approve(
     draft_submit(draft=draft, actor=personas["specialist"])
     draft.refresh_from_db()
     # when only the unit leader approves, the stage stays open
-    _approve(draft, [personas["unit_head"]])
+    approve_by(draft, [personas["unit_head"]])
     assert pending_steps_for(personas["clerk"], draft) == []
     # and when the opinion is given, the form check opens
-    _approve(draft, [legal])
+    approve_by(draft, [legal])
     assert [s.kind for s in pending_steps_for(personas["clerk"], draft)] == [StepKind.FORM]
 
 

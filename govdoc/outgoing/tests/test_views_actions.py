@@ -16,7 +16,7 @@ from govdoc.audit.models import AuditEvent
 from govdoc.organizations.models import User
 from govdoc.outgoing.access import pending_steps_for
 from govdoc.outgoing.models import ApprovalStep, Draft, DraftHistory, OutgoingDocument
-from govdoc.outgoing.tests._view_states import approved, signed, submitted
+from govdoc.outgoing.tests.issuing_helpers import approved, signed, submitted
 from govdoc.outgoing.workflow import DraftStatus, StepKind, StepStatus
 from govdoc.registers.models import RegisterEntry
 from govdoc.signatures.models import CredentialKind, SigningCredential

@@ -23,8 +23,8 @@ from govdoc.incoming.services import incoming_present, incoming_register
 from govdoc.organizations.models import Agency, Unit, User
 from govdoc.outgoing.drafting.pdf_convert import soffice_available
 from govdoc.outgoing.models import Draft, DraftAttachment, DraftComment, DraftVersion
-from govdoc.outgoing.tests._view_states import approved, submitted
 from govdoc.outgoing.tests.conftest import make_draft_pdf
+from govdoc.outgoing.tests.issuing_helpers import approved, submitted
 from govdoc.outgoing.workflow import DraftStatus, Method
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ circuits for the agency's administrator."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -17,14 +18,12 @@ from govdoc.outgoing.models import (
     CircuitTemplate,
     Dispatch,
     DocumentCopy,
-    Draft,
     OutgoingChange,
     OutgoingDocument,
 )
-from govdoc.outgoing.tests._view_states import issued
 from govdoc.outgoing.workflow import DispatchStatus, Method, OutgoingStatus, RecipientKind
 from govdoc.registers.models import RegisterEntry
-from govdoc.signatures.models import PdfVerification, SigningCredential
+from govdoc.signatures.models import PdfVerification
 from govdoc.signatures.testing_pki import TestPki
 
 pytestmark = pytest.mark.django_db
@@ -40,16 +39,9 @@ BY_MAIL = RecipientInput(
 
 
 @pytest.fixture
-def issue(
-    personas: dict[str, User],
-    make_draft: Callable[..., Draft],
-    credentials: dict[str, SigningCredential],
-    pki: TestPki,
-) -> Callable[..., OutgoingDocument]:
-    def run(**overrides: Any) -> OutgoingDocument:
-        return issued(make_draft(**overrides), personas, pki.password)
-
-    return run
+def issue(issue: Callable[..., OutgoingDocument]) -> Callable[..., OutgoingDocument]:
+    """Issued as in conftest, the work queued after commit (e-mails) not run."""
+    return functools.partial(issue, on_commit=False)
 
 
 def _url(name: str, outgoing: OutgoingDocument, *args: int) -> str:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from govdoc.audit.models import AuditEvent
 from govdoc.organizations.models import User
 from govdoc.outgoing.models import Draft
-from govdoc.outgoing.tests._view_states import approved, issued, signed, submitted
+from govdoc.outgoing.tests.issuing_helpers import approved, issued, signed, submitted
 from govdoc.signatures.models import SigningCredential
 from govdoc.signatures.testing_pki import TestPki
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from govdoc.organizations.models import User
 from govdoc.outgoing.models import Draft
 from govdoc.outgoing.selectors import queue_counts
-from govdoc.outgoing.tests._view_states import approved, issued, signed, submitted
+from govdoc.outgoing.tests.issuing_helpers import approved, issued, signed, submitted
 from govdoc.signatures.models import SigningCredential
 from govdoc.signatures.testing_pki import TestPki
 

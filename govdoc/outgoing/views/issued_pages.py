@@ -28,6 +28,7 @@ from govdoc.documents.storage import open_stored
 from govdoc.organizations.access import has_role
 from govdoc.organizations.roles import Role
 from govdoc.outgoing.access import is_clerk
+from govdoc.outgoing.dispatch_actions import action_named, actions_for
 from govdoc.outgoing.forms.action_forms import (
     ChangeForm,
     CopyForm,
@@ -35,6 +36,7 @@ from govdoc.outgoing.forms.action_forms import (
     place_errors,
     secret_label,
 )
+from govdoc.outgoing.issued_panels import issued_panels
 from govdoc.outgoing.models import (
     Dispatch,
     DispatchEvent,
@@ -146,7 +148,15 @@ def issued_page(
         "draft": outgoing.draft,
         "files": files,
         "main": main,
-        "dispatches": [(d, DISPATCH_STATUS_CSS.get(d.status, "")) for d in dispatches],
+        # Each delivery with its colour and the actions the apps above offer on it.
+        "dispatches": [
+            (
+                d,
+                DISPATCH_STATUS_CSS.get(d.status, ""),
+                [] if outgoing_frozen(outgoing) else actions_for(actor, d),
+            )
+            for d in dispatches
+        ],
         "changes": changes,
         "replaces": replaces,
         "status_css": OUTGOING_STATUS_CSS.get(outgoing.status, ""),
@@ -161,6 +171,7 @@ def issued_page(
         "copy_label": secret_label(agency_credential_kind(outgoing.agency_id), agency=True)
         if "make_copy" in built
         else "",
+        "panels": issued_panels(request, outgoing),
         "method_post": Method.POST,
         "method_email": Method.EMAIL,
         "queued": DispatchStatus.QUEUED,
@@ -269,6 +280,33 @@ def dispatch_retry_view(request: HttpRequest, pk: int, dispatch_pk: int) -> Http
         form=PostForm(request.POST),
         step=lambda: dispatch_retry(dispatch=dispatch, actor=request.user),
         success=f"Đã gửi lại thư điện tử: {dispatch.recipient.name}.",
+        failed_dispatch=dispatch.pk,
+    )
+
+
+def outgoing_frozen(outgoing: OutgoingDocument) -> bool:
+    return outgoing.status in FROZEN_OUTGOING
+
+
+@login_required
+@require_POST
+def dispatch_action_view(request: HttpRequest, pk: int, dispatch_pk: int, key: str) -> HttpResponse:
+    """An action another app offers on this delivery (dispatch_actions)."""
+    outgoing = outgoing_or_404(request, pk)
+    action = action_named(key)
+    dispatch = get_object_or_404(
+        Dispatch.objects.select_related("outgoing", "recipient"), pk=dispatch_pk, outgoing=outgoing
+    )
+    if action is None or not action.applies(request.user, dispatch):
+        raise Http404()
+    form = PostForm(request.POST)
+    return run_issued_action(
+        request,
+        outgoing,
+        key="post",
+        form=form,
+        step=lambda: action.run(dispatch, request.user, str(request.POST.get("reason", ""))),
+        success=f"{action.success}: {dispatch.recipient.name}.",
         failed_dispatch=dispatch.pk,
     )
 

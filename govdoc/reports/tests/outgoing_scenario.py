@@ -36,12 +36,13 @@ from govdoc.outgoing.access import pending_steps_for
 from govdoc.outgoing.inputs import RecipientInput
 from govdoc.outgoing.models import Draft, OutgoingDocument
 from govdoc.outgoing.services.changes import outgoing_change
-from govdoc.outgoing.services.circuits import draft_submit, step_approve, step_return
+from govdoc.outgoing.services.circuits import draft_submit, step_return
 from govdoc.outgoing.services.dispatching import dispatch_record_post
 from govdoc.outgoing.services.drafts import draft_create
 from govdoc.outgoing.services.issuing import draft_issue
 from govdoc.outgoing.services.signing import draft_sign
 from govdoc.outgoing.tests.conftest import draft_input, pdf_body
+from govdoc.outgoing.tests.issuing_helpers import approve_by
 from govdoc.outgoing.workflow import Method, RecipientKind
 from govdoc.reports.tests.handling_scenario import Period
 from govdoc.signatures.testing_pki import TestPki
@@ -77,13 +78,6 @@ class OutgoingScenario:
     @property
     def year(self) -> int:
         return self.base.year
-
-
-def _approve(draft: Draft, people: list[User]) -> None:
-    for person in people:
-        for step in pending_steps_for(person, draft):
-            step_approve(step=step, actor=person)
-        draft.refresh_from_db()
 
 
 def _draft(
@@ -187,8 +181,8 @@ def build_outgoing_scenario(
     (content,) = pending_steps_for(people["unit_head"], drafts["D"])
     step_return(step=content, actor=people["unit_head"], reason="Bổ sung số liệu")
     for key in "AB":
-        _approve(drafts[key], [people["unit_head"], people["clerk"], people["leader"]])
-    _approve(drafts["E"], [people["clerk"], people["leader"]])
+        approve_by(drafts[key], [people["unit_head"], people["clerk"], people["leader"]])
+    approve_by(drafts["E"], [people["clerk"], people["leader"]])
 
     time_machine.move_to(at(base, 10), tick=False)
     for key in "ABE":

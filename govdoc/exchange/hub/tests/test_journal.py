@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 
 from govdoc.exchange.hub.journal import journal_record
-from govdoc.exchange.hub.models import AppendOnlyError, HubCall
+from govdoc.exchange.hub.models import Agency, AppendOnlyError, HubCall
 from govdoc.exchange.hub.tests.conftest import API, RECIPIENT, SENDER, Member, edxml, send
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +66,54 @@ def test_refused_calls_are_journaled_with_their_reason(
 
 def test_client_address_behind_a_trusted_proxy(recipient: Member, settings: Any) -> None:
     settings.GOVDOC_HUB_TRUSTED_PROXIES = ("10.0.0.2",)
-    recipient.client(remote="10.0.0.2", **{"X-Forwarded-For": "198.51.100.20"}).get(f"{API}/inbox")
+    recipient.client(remote="10.0.0.2", **{"X-Forwarded-For": "198.51.100.20"}).get(f"{API}/info")
     assert HubCall.objects.get().client_ip == "198.51.100.20"
+
+
+def test_an_empty_inbox_listing_is_counted_on_the_agency_not_journaled(
+    sender: Member, recipient: Member
+) -> None:
+    # given an agency whose inbox is empty
+    assert recipient.agency is not None
+    before = Agency.objects.get(pk=recipient.agency.pk)
+    # when its installation polls three times
+    for _ in range(3):
+        assert recipient.client().get(f"{API}/inbox").json() == {"items": [], "more": False}
+    # then no row is journaled, the agency row counts the polls and says when the last was,
+    # and the directory's clock (updated_at) has not moved
+    assert not HubCall.objects.exists()
+    after = Agency.objects.get(pk=recipient.agency.pk)
+    assert after.empty_polls == 3
+    assert after.last_polled_at is not None
+    assert before.last_polled_at is None
+    assert after.updated_at == before.updated_at
+
+
+def test_an_inbox_listing_that_returns_packets_is_journaled(
+    sender: Member, recipient: Member
+) -> None:
+    # given a packet waiting; when the recipient lists its inbox
+    send(sender, edxml())
+    recipient.client().get(f"{API}/inbox")
+    # then the listing is journaled with its count, and stamps the poll without counting it
+    # as empty
+    row = HubCall.objects.get(call="inbox")
+    assert (row.agency, row.status_code, row.result, row.detail) == (
+        RECIPIENT,
+        200,
+        "ok",
+        {"count": 1},
+    )
+    assert recipient.agency is not None
+    agency = Agency.objects.get(pk=recipient.agency.pk)
+    assert (agency.empty_polls, agency.last_polled_at is not None) == (0, True)
+
+
+def test_a_refused_inbox_listing_is_journaled() -> None:
+    # when a caller without a valid key lists an inbox (empty or not, it is refused)
+    Client().get(f"{API}/inbox")
+    # then the refusal is journaled as every refused call
+    assert [(r.call, r.status_code) for r in HubCall.objects.all()] == [("inbox", 401)]
 
 
 def test_journal_is_append_only() -> None:

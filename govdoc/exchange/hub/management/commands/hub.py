@@ -29,6 +29,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from govdoc.core.errors import DomainError
 from govdoc.exchange.hub import conf
@@ -220,7 +221,9 @@ class Command(BaseCommand):
                 distinct=True,
             ),
         )
-        rows = [("Mã định danh", "Tên", "Cấp trên", "Hoạt động", "mTLS", "Mã", "Đang chờ")]
+        rows = [
+            ("Mã định danh", "Tên", "Cấp trên", "Hoạt động", "mTLS", "Mã", "Đang chờ", "Lấy thư")
+        ]
         for a in agencies.order_by("organ_id"):
             rows.append(
                 (
@@ -231,6 +234,9 @@ class Command(BaseCommand):
                     "bắt buộc" if a.mtls_required else "",
                     str(a.keys),
                     str(a.waiting),
+                    timezone.localtime(a.last_polled_at).strftime("%d/%m/%Y %H:%M")
+                    if a.last_polled_at
+                    else "",
                 )
             )
         if len(rows) == 1:

@@ -1,8 +1,10 @@
-"""Bring a draft to a state through the services (for the page tests): submitted, approved,
-signed, issued. The circuit is the built-in one: the unit leader, the clerk, the leader."""
+"""Bring a draft to a state through the services, for the tests: submitted, approved,
+signed, issued. The circuit is the built-in one: the unit leader (content), the clerk (form),
+the leader (the signer's approval)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from govdoc.organizations.models import User
@@ -15,21 +17,28 @@ from govdoc.outgoing.services.signing import draft_sign
 ORDER = ("unit_head", "clerk", "leader")
 
 
+def approve_by(draft: Draft, people: Iterable[User], *, note: str = "") -> Draft:
+    """Each person in turn approves every step of theirs that is pending."""
+    for person in people:
+        for step in pending_steps_for(person, draft):
+            step_approve(step=step, actor=person, note=note)
+        draft.refresh_from_db()
+    return draft
+
+
 def submitted(draft: Draft, personas: dict[str, User]) -> Draft:
     draft_submit(draft=draft, actor=personas["specialist"])
     draft.refresh_from_db()
     return draft
 
 
-def approved(draft: Draft, personas: dict[str, User], *, upto: int = len(ORDER)) -> Draft:
+def approved(
+    draft: Draft, personas: dict[str, User], *, upto: int = len(ORDER), note: str = "Đồng ý"
+) -> Draft:
     """Submitted and approved by the first `upto` people of the circuit."""
     if draft.status == "DRAFTING":
         submitted(draft, personas)
-    for name in ORDER[:upto]:
-        (step,) = pending_steps_for(personas[name], draft)
-        step_approve(step=step, actor=personas[name], note="Đồng ý")
-        draft.refresh_from_db()
-    return draft
+    return approve_by(draft, [personas[name] for name in ORDER[:upto]], note=note)
 
 
 def signed(draft: Draft, personas: dict[str, User], password: str) -> Draft:

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class RecordsConfig(AppConfig):
+    name = "govdoc.records"
+    label = "records"
+    verbose_name = "Hồ sơ, lưu trữ"
+
+    def ready(self) -> None:
+        # The "Hồ sơ" section on incoming and issued documents' pages.
+        from govdoc.records import panels
+
+        panels.connect()

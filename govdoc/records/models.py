@@ -1,0 +1,211 @@
+"""Work files (hồ sơ) and the annual file plan (danh mục hồ sơ), with the metadata of
+NĐ 30 Phụ lục VI Phần II (DOMAIN §3.4) and the append-only history of every step."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from govdoc.documents.models import Document
+from govdoc.organizations.models import Agency, Unit
+from govdoc.records.workflow import FileStatus, PlanStatus, retention_label
+
+USER = settings.AUTH_USER_MODEL
+RETENTION_OK = Q(permanent=True, retention_years__isnull=True) | Q(
+    permanent=False, retention_years__gte=1
+)
+
+
+class FilePlan(models.Model):
+    """Danh mục hồ sơ of one agency for one year, approved by the head (NĐ 30 Điều 28)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("năm")
+    status = models.CharField(max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="file_plan_once_a_year"),
+            models.CheckConstraint(
+                condition=Q(status__in=PlanStatus.values), name="file_plan_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Danh mục hồ sơ năm {self.year}"
+
+
+class PlanHeading(models.Model):
+    """A heading (Roman numeral) or sub-heading (Arabic numeral, with a parent)."""
+
+    plan = models.ForeignKey(FilePlan, on_delete=models.CASCADE, related_name="headings")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    number = models.CharField("số", max_length=10)
+    title = models.CharField("tên đề mục", max_length=500)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class PlannedFile(models.Model):
+    """One file the plan expects: number and symbol (`01.TCCB`), title, retention, who is
+    in charge."""
+
+    plan = models.ForeignKey(FilePlan, on_delete=models.CASCADE, related_name="files")
+    heading = models.ForeignKey(PlanHeading, on_delete=models.CASCADE, related_name="files")
+    notation = models.CharField("số và ký hiệu hồ sơ", max_length=20)
+    title = models.CharField("tên đề mục và tiêu đề hồ sơ", max_length=500)
+    permanent = models.BooleanField("vĩnh viễn", default=False)
+    retention_years = models.PositiveSmallIntegerField("thời hạn bảo quản (năm)", null=True)
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    person_in_charge = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    person_in_charge_name = models.CharField("người lập hồ sơ", max_length=200, blank=True)
+    note = models.CharField("ghi chú", max_length=500, blank=True)
+    capital_construction = models.BooleanField("hồ sơ xây dựng cơ bản", default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "notation"], name="planned_file_notation_once"),
+            models.CheckConstraint(condition=RETENTION_OK, name="planned_file_retention_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notation} {self.title}"
+
+    @property
+    def retention(self) -> str:
+        return retention_label(self.permanent, self.retention_years)
+
+
+class CaseFile(models.Model):
+    """Hồ sơ: FileCode = OrganId.FileCatalog.FileNotation (`000.00.00.G12.2026.01.TCCB`)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    planned = models.ForeignKey(
+        PlannedFile, null=True, blank=True, on_delete=models.PROTECT, related_name="case_files"
+    )
+    year = models.PositiveSmallIntegerField("năm mở hồ sơ")
+    notation = models.CharField("số và ký hiệu hồ sơ", max_length=20)
+    code = models.CharField("mã hồ sơ", max_length=40, unique=True)
+    title = models.CharField("tiêu đề hồ sơ", max_length=500)
+    owner = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    permanent = models.BooleanField("vĩnh viễn", default=False)
+    retention_years = models.PositiveSmallIntegerField("thời hạn bảo quản (năm)", null=True)
+    rights = models.CharField("chế độ sử dụng", max_length=30, default="Hạn chế")
+    creator = models.CharField("người lập hồ sơ", max_length=30, blank=True)
+    language = models.CharField("ngôn ngữ", max_length=50, default="Tiếng Việt")
+    start_date = models.DateField("thời gian bắt đầu", null=True, blank=True)
+    end_date = models.DateField("thời gian kết thúc", null=True, blank=True)
+    doc_total = models.PositiveIntegerField("tổng số văn bản", default=0)
+    page_total = models.PositiveIntegerField("tổng số trang", default=0)
+    description = models.CharField("chú giải", max_length=500, blank=True)
+    capital_construction = models.BooleanField("hồ sơ xây dựng cơ bản", default=False)
+    final_settlement_on = models.DateField("ngày phê duyệt quyết toán", null=True, blank=True)
+    status = models.CharField(max_length=10, choices=FileStatus.choices, default=FileStatus.OPEN)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    work_ended_on = models.DateField("ngày kết thúc công việc", null=True, blank=True)
+    transfer_due = models.DateField("hạn nộp lưu", null=True, blank=True)
+    kept_until = models.DateField("giữ lại đến", null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    on_hold = models.BooleanField("đang bị phong tỏa", default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-year", "notation", "pk"]
+        indexes = [
+            models.Index(fields=["owner", "status", "-opened_at"], name="case_file_mine"),
+            models.Index(fields=["agency", "year", "notation"], name="case_file_index"),
+            models.Index(
+                fields=["agency", "transfer_due"],
+                condition=Q(status="CLOSED"),
+                name="case_file_transfer_due",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=FileStatus.values), name="case_file_status_valid"
+            ),
+            models.CheckConstraint(condition=RETENTION_OK, name="case_file_retention_valid"),
+            models.UniqueConstraint(
+                fields=["agency", "year", "notation"], name="case_file_notation_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Hồ sơ {self.code}"
+
+    @property
+    def retention(self) -> str:
+        return retention_label(self.permanent, self.retention_years)
+
+
+class CaseFileItem(models.Model):
+    """A document in a file. The same document may sit in the files of several people: each
+    file links it, nothing is copied (F4.e). `ordinal` is DocOrdinal, kept in date order."""
+
+    case_file = models.ForeignKey(CaseFile, on_delete=models.PROTECT, related_name="items")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
+    ordinal = models.PositiveIntegerField("số thứ tự trong hồ sơ", default=0)
+    added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["ordinal", "pk"]
+        indexes = [models.Index(fields=["document"], name="case_file_item_document")]
+        constraints = [
+            models.UniqueConstraint(fields=["case_file", "document"], name="case_file_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_file_id}#{self.ordinal}"
+
+
+class CaseFileHistory(models.Model):
+    """Append-only: every step of a file (opened, document added or removed, closed,
+    reopened with the reason, submitted, accepted, returned, held, handed over…)."""
+
+    case_file = models.ForeignKey(CaseFile, on_delete=models.PROTECT, related_name="history")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    note = models.CharField(max_length=1000, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
