@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from govdoc.core.errors import NotFound
 from govdoc.organizations.access import acting_for_ids, has_role, led_unit_ids, roles_in
 from govdoc.organizations.roles import Role
-from govdoc.records.models import CaseFile, FilePlan
+from govdoc.records.models import CaseFile, FilePlan, TransferBatch
 from govdoc.records.workflow import FileStatus
 
 PLAN_EDITORS = (Role.CLERK, Role.ARCHIVIST, Role.ADMIN)
@@ -95,3 +95,18 @@ def leads_owner(actor: Any, case_file: CaseFile) -> bool:
 
 def is_archivist(actor: Any, agency_id: int) -> bool:
     return has_role(actor, agency_id, Role.ARCHIVIST)
+
+
+def visible_batches(actor: Any, agency_id: int | None) -> QuerySet[TransferBatch]:
+    """The archivist and the agency's leaders see every batch; others those they submitted
+    or that hold their files, and unit leaders those of their units."""
+    if agency_id is None:
+        return TransferBatch.objects.none()
+    batches = TransferBatch.objects.filter(agency_id=agency_id)
+    if is_archivist(actor, agency_id) or has_role(actor, agency_id, Role.AGENCY_LEADER):
+        return batches
+    condition = Q(submitted_by_id=actor.pk) | Q(items__case_file__owner_id=actor.pk)
+    led = led_unit_ids(actor, agency_id)
+    if led:
+        condition |= Q(unit_id__in=led) | Q(items__case_file__unit_id__in=led)
+    return batches.filter(condition).distinct()

@@ -13,3 +13,7 @@ class RecordsConfig(AppConfig):
         from govdoc.records import panels
 
         panels.connect()
+        # Each morning: owners told of files due at the agency archive within 30 days.
+        from govdoc.records.tasks import register_periodic_jobs
+
+        register_periodic_jobs()

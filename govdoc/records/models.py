@@ -9,7 +9,15 @@ from django.db.models import Q
 
 from govdoc.documents.models import Document
 from govdoc.organizations.models import Agency, Unit
-from govdoc.records.workflow import FileStatus, PlanStatus, retention_label
+from govdoc.records.workflow import (
+    BatchStatus,
+    DisposalStatus,
+    FileStatus,
+    ItemDecision,
+    KeepStatus,
+    PlanStatus,
+    retention_label,
+)
 
 USER = settings.AUTH_USER_MODEL
 RETENTION_OK = Q(permanent=True, retention_years__isnull=True) | Q(
@@ -135,6 +143,8 @@ class CaseFile(models.Model):
     transfer_due = models.DateField("hạn nộp lưu", null=True, blank=True)
     kept_until = models.DateField("giữ lại đến", null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The owner was told the transfer is due in 30 days (once per due date).
+    transfer_notified_for = models.DateField(null=True, blank=True)
     on_hold = models.BooleanField("đang bị phong tỏa", default=False)
     version = models.PositiveIntegerField(default=1)
 
@@ -209,3 +219,222 @@ class CaseFileHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
+
+
+class TransferBatch(models.Model):
+    """A transfer to the agency archive (nộp lưu): files submitted together, each accepted
+    or returned by the archivist; with its "Mục lục hồ sơ, tài liệu nộp lưu" and its
+    "Biên bản giao nhận"."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=BatchStatus.choices, default=BatchStatus.SUBMITTED
+    )
+    received_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField("ghi chú", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "number"], name="transfer_batch_number_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=BatchStatus.values), name="transfer_batch_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Đợt nộp lưu {self.number}/{self.year}"
+
+
+class TransferItem(models.Model):
+    batch = models.ForeignKey(TransferBatch, on_delete=models.PROTECT, related_name="items")
+    case_file = models.ForeignKey(CaseFile, on_delete=models.PROTECT, related_name="transfers")
+    position = models.PositiveIntegerField(default=0)
+    decision = models.CharField(
+        max_length=8, choices=ItemDecision.choices, default=ItemDecision.PENDING
+    )
+    reason = models.CharField("lý do trả lại", max_length=1000, blank=True)
+    decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "case_file"], name="transfer_item_once"),
+            models.CheckConstraint(
+                condition=Q(decision__in=ItemDecision.values), name="transfer_item_decision_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.case_file_id}"
+
+
+class KeepRequest(models.Model):
+    """A request to keep a file at its unit past its transfer date (at most two years),
+    approved or refused by the agency's leader."""
+
+    case_file = models.ForeignKey(CaseFile, on_delete=models.PROTECT, related_name="keep_requests")
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    until = models.DateField("giữ lại đến")
+    reason = models.CharField("lý do", max_length=1000)
+    status = models.CharField(max_length=8, choices=KeepStatus.choices, default=KeepStatus.PENDING)
+    decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=KeepStatus.values), name="keep_request_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["case_file"],
+                condition=Q(status="PENDING"),
+                name="keep_request_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Giữ lại {self.case_file_id} đến {self.until:%d/%m/%Y}"
+
+
+class RecordHold(models.Model):
+    """A freeze set by the administrator on one file or on a collection (the files of a
+    year, optionally of one unit): while it is in force nothing in it may be changed,
+    transferred or destroyed. Lifted, never deleted."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    case_file = models.ForeignKey(
+        CaseFile, null=True, blank=True, on_delete=models.PROTECT, related_name="holds"
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField("lý do phong tỏa", max_length=1000)
+    set_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+    lifted_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-set_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case_file__isnull=False) | Q(year__isnull=False),
+                name="record_hold_has_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Phong tỏa {self.pk}"
+
+
+class DisposalDecision(models.Model):
+    """The destruction of files whose retention has ended: proposed by the archive after an
+    appraisal, approved by every member of the council and by the head, then carried out —
+    the content purged, this record and the summary of every file kept for ever."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    title = models.CharField("tên quyết định", max_length=500)
+    reason = models.CharField("căn cứ, lý do hủy", max_length=2000)
+    status = models.CharField(
+        max_length=10, choices=DisposalStatus.choices, default=DisposalStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    executed_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    executed_at = models.DateTimeField(null=True, blank=True)
+    # What was destroyed, kept for ever: each file's metadata and its documents' list.
+    summary = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "number"], name="disposal_number_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DisposalStatus.values), name="disposal_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quyết định hủy {self.number}/{self.year}"
+
+
+class DisposalItem(models.Model):
+    decision = models.ForeignKey(DisposalDecision, on_delete=models.PROTECT, related_name="items")
+    case_file = models.ForeignKey(CaseFile, on_delete=models.PROTECT, related_name="disposals")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "case_file"], name="disposal_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}/{self.case_file_id}"
+
+
+class DisposalMember(models.Model):
+    """A member of the council (hội đồng xác định giá trị tài liệu) for one decision."""
+
+    decision = models.ForeignKey(DisposalDecision, on_delete=models.PROTECT, related_name="members")
+    member = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "member"], name="disposal_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}: {self.member_id}"
+
+
+class DisposalVote(models.Model):
+    """One council member's opinion on a decision (append-only)."""
+
+    decision = models.ForeignKey(DisposalDecision, on_delete=models.PROTECT, related_name="votes")
+    member = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    agree = models.BooleanField()
+    note = models.CharField(max_length=1000, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "member"], name="disposal_vote_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}: {self.member_id}"

@@ -55,3 +55,47 @@ def next_file_status(current: str, action: str) -> str | None:
 def retention_label(permanent: bool, years: int | None) -> str:
     """ "Vĩnh viễn" (no end) or "N năm"."""
     return "Vĩnh viễn" if permanent or years is None else f"{years} năm"
+
+
+class BatchStatus(models.TextChoices):
+    SUBMITTED = "SUBMITTED", "Chờ lưu trữ tiếp nhận"
+    CLOSED = "CLOSED", "Đã giao nhận xong"
+
+
+class ItemDecision(models.TextChoices):
+    PENDING = "PENDING", "Chờ kiểm tra"
+    ACCEPTED = "ACCEPTED", "Đã tiếp nhận"
+    RETURNED = "RETURNED", "Trả lại"
+
+
+class KeepStatus(models.TextChoices):
+    PENDING = "PENDING", "Chờ phê duyệt"
+    APPROVED = "APPROVED", "Đồng ý giữ lại"
+    REFUSED = "REFUSED", "Không đồng ý"
+
+
+# Keeping a file past its transfer date: at most two more years (NĐ 30 Điều 31).
+KEEP_MAX_YEARS = 2
+
+
+class DisposalStatus(models.TextChoices):
+    PROPOSED = "PROPOSED", "Chờ hội đồng thẩm định"
+    REVIEWED = "REVIEWED", "Hội đồng đồng ý, chờ phê duyệt"
+    APPROVED = "APPROVED", "Đã phê duyệt, chờ thực hiện"
+    EXECUTED = "EXECUTED", "Đã hủy tài liệu"
+    REJECTED = "REJECTED", "Không được phê duyệt"
+
+
+DISPOSAL_TRANSITIONS: dict[tuple[str, str], str] = {
+    # The last council member agrees (one who disagrees rejects it).
+    (DisposalStatus.PROPOSED, "reviewed"): DisposalStatus.REVIEWED,
+    (DisposalStatus.PROPOSED, "reject"): DisposalStatus.REJECTED,
+    # The head approves or refuses.
+    (DisposalStatus.REVIEWED, "approve"): DisposalStatus.APPROVED,
+    (DisposalStatus.REVIEWED, "reject"): DisposalStatus.REJECTED,
+    (DisposalStatus.APPROVED, "execute"): DisposalStatus.EXECUTED,
+}
+
+
+def next_disposal_status(current: str, action: str) -> str | None:
+    return DISPOSAL_TRANSITIONS.get((current, action))
