@@ -11,9 +11,10 @@ from govdoc.assignments.services.assigning import incoming_assign
 from govdoc.assignments.services.common import AssigneeInput
 from govdoc.assignments.services.handling import assignment_complete
 from govdoc.assignments.workflow import HandlingRole
-from govdoc.conftest import incoming_input
+from govdoc.conftest import incoming_input, make_pdf
 from govdoc.core.calendar import add_working_days
 from govdoc.documents.models import DocumentType
+from govdoc.documents.storage import Upload
 from govdoc.incoming.models import IncomingDocument
 from govdoc.incoming.services import incoming_present, incoming_register
 from govdoc.organizations.models import Agency, Unit, User
@@ -31,11 +32,22 @@ def handled(
     number: str = "15",
     complete: bool = True,
     handler: str = "specialist",
+    pdf_text: str = "",
 ) -> IncomingDocument:
     """Registered by the clerk, assigned by the leader to the handler, completed."""
     incoming = incoming_register(
         agency=ministry,
-        data=incoming_input(doc_type, subject=subject, issued_date=issued, code_number=number),
+        data=incoming_input(
+            doc_type,
+            subject=subject,
+            issued_date=issued,
+            code_number=number,
+            **(
+                {"main_file": Upload(name="van-ban.pdf", data=make_pdf(pdf_text))}
+                if pdf_text
+                else {}
+            ),
+        ),
         actor=personas["clerk"],
     )
     incoming_present(incoming=incoming, leader=personas["leader"], actor=personas["clerk"])
