@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from govdoc.audit.services import audit_record
 from govdoc.core.db import lock_for_transaction
-from govdoc.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from govdoc.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from govdoc.notifications.services import notify
 from govdoc.organizations.access import has_role
 from govdoc.organizations.models import User
@@ -129,9 +135,7 @@ def transfer_submit(*, actor: Any, case_file_ids: Sequence[int], note: str = "")
             .order_by("year", "notation", "pk")
         )
         if len(files) != len(wanted):
-            raise ValidationFailed(
-                "Có hồ sơ không tìm thấy.", fields={"files": "Có hồ sơ không tìm thấy."}
-            )
+            raise NotFound()
         problems: list[str] = []
         for case_file in files:
             if not (is_owner(actor, case_file) or leads_owner(actor, case_file)):
