@@ -30,6 +30,7 @@ from govdoc.records.access import (
 )
 from govdoc.records.models import CaseFile, CaseFileHistory, CaseFileItem, PlannedFile
 from govdoc.records.selectors import readable_documents
+from govdoc.records.services.holds import hold_if_covered
 from govdoc.records.workflow import EDITABLE_FILE, FileStatus, PlanStatus, next_file_status
 
 TITLE_MAX = 500
@@ -264,6 +265,8 @@ def case_file_open(
                 opened_at=now,
             )
             _history(case_file, actor=actor, action="open", after=FileStatus.OPEN)
+            # A hold on the year (or the unit's year) covers the files opened later too.
+            hold_if_covered(case_file, actor=actor)
             _audit(case_file, actor, "open", planned=planned.pk if planned else None)
     except IntegrityError as error:
         # Opened by someone else at the same moment (the notation is unique for the year).

@@ -41,9 +41,9 @@ def people(personas: dict[str, User], ministry: Agency) -> dict[str, User]:
     return {**personas, "archivist": archivist}
 
 
-def _allowed(step: Callable[[], Any]) -> bool:
+def _allowed(step: Callable[..., Any], **kwargs: Any) -> bool:
     try:
-        step()
+        step(**kwargs)
     except (Forbidden, NotFound):
         return False
     except DomainError:
@@ -62,7 +62,10 @@ def test_reading_a_file(people: dict[str, User]) -> None:
     case_file = _open_file(people, "01.DD")
     seen = {
         name: _allowed(
-            lambda p=people[name]: case_file_for(p, getattr(p, "agency_id", None), case_file.pk)
+            case_file_for,
+            actor=people[name],
+            agency_id=people[name].agency_id,
+            file_id=case_file.pk,
         )
         for name in PERSONAS
     }
@@ -86,27 +89,26 @@ def test_changing_closing_reopening(
         person = people[name]
         case_file = _open_file(people, f"{index + 10:02d}.DD")
         add = _allowed(
-            lambda f=case_file, p=person: case_file_add_documents(
-                case_file=f, document_ids=[document.document_id], actor=p
-            )
+            case_file_add_documents,
+            case_file=case_file,
+            document_ids=[document.document_id],
+            actor=person,
         )
         update = _allowed(
-            lambda f=case_file, p=person: case_file_update(
-                case_file=f,
-                actor=p,
-                version=CaseFile.objects.get(pk=f.pk).version,
-                data=FileInput(title="Sửa", retention=Retention(True)),
-            )
+            case_file_update,
+            case_file=case_file,
+            actor=person,
+            version=CaseFile.objects.get(pk=case_file.pk).version,
+            data=FileInput(title="Sửa", retention=Retention(True)),
         )
         case_file_add_documents(
             case_file=case_file, document_ids=[document.document_id], actor=people["specialist"]
         )
         close = _allowed(
-            lambda f=case_file, p=person: case_file_close(
-                case_file=f,
-                actor=p,
-                review=ClosingReview(version=CaseFile.objects.get(pk=f.pk).version),
-            )
+            case_file_close,
+            case_file=case_file,
+            actor=person,
+            review=ClosingReview(version=CaseFile.objects.get(pk=case_file.pk).version),
         )
         if CaseFile.objects.get(pk=case_file.pk).status == "OPEN":
             case_file_close(
@@ -118,9 +120,10 @@ def test_changing_closing_reopening(
                 ),
             )
         reopen = _allowed(
-            lambda f=case_file, p=person: case_file_reopen(
-                case_file=CaseFile.objects.get(pk=f.pk), actor=p, reason="Bổ sung"
-            )
+            case_file_reopen,
+            case_file=CaseFile.objects.get(pk=case_file.pk),
+            actor=person,
+            reason="Bổ sung",
         )
         if CaseFile.objects.get(pk=case_file.pk).status == "OPEN":
             case_file_close(
@@ -128,9 +131,7 @@ def test_changing_closing_reopening(
                 actor=people["specialist"],
                 review=ClosingReview(version=CaseFile.objects.get(pk=case_file.pk).version),
             )
-        submit = _allowed(
-            lambda f=case_file, p=person: transfer_submit(actor=p, case_file_ids=[f.pk])
-        )
+        submit = _allowed(transfer_submit, actor=person, case_file_ids=[case_file.pk])
         results[name] = {
             "add": add,
             "update": update,
@@ -168,17 +169,19 @@ def test_accepting_and_handing_over(
     batch = transfer_submit(actor=people["specialist"], case_file_ids=[case_file.pk])
     (item,) = batch.items.all()
     accept = {
-        name: _allowed(lambda p=people[name]: transfer_accept(item=item, actor=p))
+        name: _allowed(transfer_accept, item=item, actor=people[name])
         for name in ("specialist", "unit_head", "leader", "clerk", "admin", "outsider")
     }
     assert not any(accept.values())
-    assert _allowed(lambda: transfer_accept(item=item, actor=people["archivist"]))
+    assert _allowed(transfer_accept, item=item, actor=people["archivist"])
     successor = make_person("kethua", agency=ministry, roles=[Role.SPECIALIST])
     hand = {
         name: _allowed(
-            lambda p=people[name]: handover(
-                actor=p, from_person=people["unit_head"], to_person=successor, reason="Chuyển"
-            )
+            handover,
+            actor=people[name],
+            from_person=people["unit_head"],
+            to_person=successor,
+            reason="Chuyển",
         )
         for name in PERSONAS
     }
