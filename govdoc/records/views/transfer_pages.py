@@ -116,7 +116,11 @@ def transfer_new_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "records/transfer_new.html",
-        {"files": files, "error": error, "chosen": request.POST.getlist("file")},
+        {
+            "files": files,
+            "error": error,
+            "chosen": request.POST.getlist("file") or request.GET.getlist("file"),
+        },
         status=status,
     )
 
