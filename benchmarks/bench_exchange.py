@@ -2,7 +2,8 @@
 100 KB attachment, from queueing at A to applied in B's electronic inbox.
 
     .venv/bin/python benchmarks/bench_exchange.py [--n 5000] [--size 102400]
-        [--producers 1] [--senders 1] [--hub-workers 2] [--hub-threads 4] [--profile]
+        [--producers 1] [--senders 1] [--appliers 2] [--batch 20] [--backlog 40]
+        [--hub-workers 2] [--hub-threads 4] [--template] [--profile]
 
 Set-up (each run starts from nothing):
 
@@ -23,15 +24,23 @@ Run, with every role in its own process (started before the clock, Django set up
   DocumentId and one `--size` byte attachment (a PDF header, random bytes, `%%EOF`:
   incompressible, as a scanned PDF, and sniffed as PDF by B), built (`build_document_packet`),
   signed with A's packet key (`sending.signed`) and queued (`outbox_enqueue`);
-- `--senders` processes run A's outbox (`outbox_send_due` in a loop: claim, POST to the hub,
-  SENT) meanwhile;
-- one process polls B's inbox (`inbox_poll` in a loop: list, download, keep, verify the
-  signature, check the sender, parse, put into B's electronic inbox, acknowledge), as B's
-  worker does (one poller per agency: `inbox_poll` is not made for two at once).
+- `--senders` processes run A's outbox (`outbox_send_due` in a loop: claim a batch of due
+  packets in one statement, POST each to the hub, SENT) meanwhile;
+- one process polls B's inbox (`inbox_poll(apply=False)` in a loop: list, download, keep),
+  waiting while more than `--backlog` kept packets wait to be applied;
+- `--appliers` processes apply B's kept packets (`inbox_apply_pending` in a loop: claim up
+  to `--batch` RECEIVED packets with `SELECT … FOR UPDATE SKIP LOCKED`, verify the
+  signature against the trust store, check the sender, parse, put each into B's electronic
+  inbox, commit, acknowledge each to the hub). With `--appliers 0` the poller applies and
+  acknowledges itself (`inbox_poll`, as B's worker does by default).
 
-The clock runs from the moment the producers start until the poller has applied the N-th
-packet. Printed: documents/s end to end, the rates of each stage, the latency from queueing
-to applied (p50/p95/max), the CPU time of each role and of the hub, and the checks: every
+Each process imports the URL configuration before the clock (a long-running worker pays it
+once). `--template`: the installation's database is copied from a migrated template
+(`govdoc_bench_exchange_template`, made on the first such run) instead of migrated anew.
+
+The clock runs from the moment the producers start until the N-th packet is applied.
+Printed: documents/s end to end, the rates of each stage, the latency from queueing to
+applied (p50/p95/max), the CPU time of each role and of the hub, and the checks: every
 DocumentId exactly once in B's electronic inbox (incoming.ReceivedDocument), every outbox
 packet SENT, every inbox packet APPLIED, every delivery at the hub `done`.
 
@@ -195,18 +204,28 @@ def _tree_cpu(pid: int) -> float:
     return total
 
 
-def _postgres_cpu() -> float:
-    """CPU of every process named postgres (the server's backends, WAL writer…)."""
+def _postgres_cpu() -> dict[int, float]:
+    """CPU of each PostgreSQL backend serving the benchmark's two databases (by pid: other
+    users' backends and the server's shared processes are not counted)."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    found: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
                 raw = (entry / "stat").read_text()
-                if "(postgres)" in raw:
-                    fields = raw.rsplit(")", 1)[1].split()
-                    total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+                if "(postgres)" not in raw:
+                    continue
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                if f" {DB_NAME} " not in command and f" {HUB_DB_NAME} " not in command:
+                    continue
+                fields = raw.rsplit(")", 1)[1].split()
+                found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+def _postgres_delta(before: dict[int, float]) -> float:
+    """CPU the benchmark's backends used since `before` (a backend that ended is missed)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in _postgres_cpu().items())
 
 
 def _machine_busy() -> tuple[float, float]:
@@ -214,6 +233,29 @@ def _machine_busy() -> tuple[float, float]:
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = values[3] + values[4]
     return float(sum(values) - idle), float(sum(values))
+
+
+def _from_template() -> None:
+    """`--template`: the installation's database copied from a migrated template (migrating
+    takes minutes on this machine); `migrate` then applies whatever is newer."""
+    import psycopg
+    from common import database_exists
+
+    template = DB_NAME + "_template"
+    if not database_exists(template):
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import sys; sys.path[:0] = {[str(ROOT / 'benchmarks'), str(ROOT)]!r}; "
+                f"from common import setup_django; setup_django({template!r})",
+            ],
+            check=True,
+            cwd=ROOT,
+        )
+    with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}" TEMPLATE "{template}"')
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -346,31 +388,17 @@ def _document(index: int, size: int, rng: random.Random) -> Any:
     )
 
 
-def _cache_keys() -> None:
-    """`--cache-keys`: the fix suggested for sending.py and transports/setup.py, tried here
-    without changing them — the agency's packet key (a PKCS#12 decrypted and opened, ~100 ms)
-    and its hub token (decrypted) kept per process instead of opened for every packet/call."""
-    import functools
+def _warm() -> None:
+    """What a long-running worker pays once, paid before the clock: the URL configuration
+    (imported by the first `reverse`, e.g. a notification's link: seconds of CPU)."""
+    from django.urls import reverse
 
-    from govdoc.exchange.services import sending
-    from govdoc.exchange.transports import setup
-
-    keys: dict[int, Any] = {}
-
-    def packet_key(account: Any) -> Any:
-        if account.pk not in keys:
-            keys[account.pk] = original_key(account)
-        return keys[account.pk]
-
-    original_key = sending.packet_key
-    sending.packet_key = packet_key  # type: ignore[assignment]
-    setup._token_for = functools.lru_cache(maxsize=None)(setup._token_for)  # type: ignore[assignment]
+    reverse("incoming:received_detail", args=[1])
 
 
 def _run_role(role: str, index: int, args: dict[str, Any], ready: Any, go: Any, out: Any) -> None:
     _django()
-    if args["cache_keys"]:
-        _cache_keys()
+    _warm()
     profiler = cProfile.Profile() if args["profile"] else None
     ready.release()
     go.wait()
@@ -445,35 +473,77 @@ def sender(index: int, args: dict[str, Any]) -> dict[str, Any]:
         if done == 0:
             if OutboxPacket.objects.filter(status=OutboxStatus.SENT).count() >= args["n"]:
                 break
-            time.sleep(0.05)
+            time.sleep(args["idle"])
     return {"count": sent, "rounds": rounds}
 
 
-def receiver(index: int, args: dict[str, Any]) -> dict[str, Any]:
+def _ended(agency: Any) -> int:
+    from govdoc.exchange.models import InboxPacket
+    from govdoc.exchange.services.inbox import ENDED
+
+    return InboxPacket.objects.filter(agency=agency, status__in=ENDED).count()
+
+
+def poller(index: int, args: dict[str, Any]) -> dict[str, Any]:
+    """B's poll: list, download, keep (and, without appliers, apply and acknowledge too).
+    With appliers it waits while more than `--backlog` kept packets wait to be applied: the
+    hub lists a kept packet until it is acknowledged, so listing more often only re-reads
+    what is kept already."""
     from govdoc.exchange.models import InboxPacket
     from govdoc.exchange.services.inbox import inbox_poll
     from govdoc.exchange.workflow import InboxStatus
     from govdoc.organizations.models import Agency
 
     agency = Agency.objects.get(organ_id=B)
+    apply = args["appliers"] == 0
     new = polls = empty = 0
     finished_at = 0.0
     deadline = time.monotonic() + args["timeout"]
     while time.monotonic() < deadline:
+        if not apply:
+            backlog = InboxPacket.objects.filter(agency=agency, status=InboxStatus.RECEIVED).count()
+            if backlog > args["backlog"]:
+                time.sleep(0.1)
+                continue
         polls += 1
-        got = inbox_poll(agency=agency, transport=TRANSPORT)
+        got = inbox_poll(agency=agency, transport=TRANSPORT, apply=apply, batch=args["batch"])
         new += got
         if got == 0:
             empty += 1
-            ended = InboxPacket.objects.filter(agency=agency).exclude(status=InboxStatus.RECEIVED)
-            if ended.count() >= args["n"]:
+            if _ended(agency) >= args["n"]:
                 finished_at = time.time()
                 break
-            time.sleep(0.05)
+            time.sleep(0.1)
     return {"count": new, "polls": polls, "empty": empty, "finished_at": finished_at}
 
 
-ROLES = {"producer": producer, "sender": sender, "receiver": receiver}
+def applier(index: int, args: dict[str, Any]) -> dict[str, Any]:
+    """One of B's appliers: claim kept packets (SKIP LOCKED), check, apply, acknowledge."""
+    from govdoc.exchange.services.inbox import inbox_apply_pending
+    from govdoc.organizations.models import Agency
+
+    agency = Agency.objects.get(organ_id=B)
+    applied = rounds = 0
+    finished_at = 0.0
+    deadline = time.monotonic() + args["timeout"]
+    while time.monotonic() < deadline:
+        rounds += 1
+        done = inbox_apply_pending(agency=agency, transport=TRANSPORT, limit=args["batch"])
+        applied += done
+        if done == 0:
+            if _ended(agency) >= args["n"]:
+                finished_at = time.time()
+                break
+            time.sleep(args["idle"])
+    return {"count": applied, "rounds": rounds, "finished_at": finished_at}
+
+
+ROLES = {
+    "producer": producer,
+    "sender": sender,
+    "poller": poller,
+    "applier": applier,
+}
 
 
 # --- checks and figures ------------------------------------------------------------------------
@@ -592,12 +662,25 @@ def main() -> None:
     parser.add_argument("--hub-workers", type=int, default=2)
     parser.add_argument("--hub-threads", type=int, default=4)
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before giving up")
-    parser.add_argument("--profile", action="store_true")
     parser.add_argument(
-        "--cache-keys",
-        action="store_true",
-        help="keep each agency's packet key and hub token per process (a suggested fix)",
+        "--appliers",
+        type=int,
+        default=2,
+        help="processes applying B's kept packets (0: the poller applies them itself)",
     )
+    parser.add_argument("--batch", type=int, default=20, help="packets per applier transaction")
+    parser.add_argument(
+        "--idle", type=float, default=0.2, help="seconds a sender or applier waits when idle"
+    )
+    parser.add_argument(
+        "--backlog", type=int, default=40, help="kept packets above which the poller waits"
+    )
+    parser.add_argument(
+        "--template",
+        action="store_true",
+        help="copy the installation's database from a migrated template (made once)",
+    )
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
 
     recreate_database(HUB_DB_NAME)
@@ -607,7 +690,9 @@ def main() -> None:
     try:
         hub.start()
         tokens = {organ_id: hub.agency_add(organ_id, name) for organ_id, name in NAMES.items()}
-        setup_django(DB_NAME)
+        if args.template:
+            _from_template()
+        setup_django(DB_NAME, fresh=not args.template)
         setup_installation(tokens)
         from django.db import connections
 
@@ -617,9 +702,9 @@ def main() -> None:
         print_machine()
         print(
             f"  run           {args.n} document packets A → hub → B, {args.size} byte attachment; "
-            f"{args.producers} producer(s), {args.senders} sender(s), 1 poller of B; "
+            f"{args.producers} producer(s), {args.senders} sender(s), 1 poller of B, "
+            f"{args.appliers} applier(s) of B (batches of {args.batch}); "
             f"hub: {args.hub_workers} worker(s) × {args.hub_threads} thread(s)"
-            + ("; packet keys and tokens cached (--cache-keys)" if args.cache_keys else "")
         )
         context = mp.get_context("spawn")
         ready = context.Semaphore(0)
@@ -629,7 +714,8 @@ def main() -> None:
         plan = (
             [("producer", i) for i in range(args.producers)]
             + [("sender", i) for i in range(args.senders)]
-            + [("receiver", 0)]
+            + [("poller", 0)]
+            + [("applier", i) for i in range(args.appliers)]
         )
         processes = [
             context.Process(target=_run_role, args=(role, i, options, ready, go, out))
@@ -646,7 +732,7 @@ def main() -> None:
         elapsed = max(r.get("finished_at", 0.0) for r in results) - start
         hub_cpu, pg_cpu, busy1 = (
             hub.cpu_seconds() - hub_cpu0,
-            _postgres_cpu() - pg_cpu0,
+            _postgres_delta(pg_cpu0),
             _machine_busy(),
         )
         ok, lines, latencies, first, last = checks(args.n)
@@ -657,7 +743,7 @@ def main() -> None:
     produced = [r for r in results if r["role"] == "producer"]
     produce_wall = max(r["wall"] for r in produced)
     send_wall = max(r["wall"] for r in results if r["role"] == "sender")
-    receiver_result = by_role[("receiver", 0)]
+    receiver_result = by_role[("poller", 0)]
     span = (last - first).total_seconds()
     cores = os.cpu_count() or 1
     machine_busy = (busy1[0] - busy0[0]) / max(1.0, busy1[1] - busy0[1]) * 100
@@ -668,7 +754,7 @@ def main() -> None:
     print(f"  queueing at A {args.n / produce_wall:7.1f} packets/s  (build + sign + enqueue)")
     print(f"  sent by A     done after {send_wall:.1f} s")
     print(
-        f"  applied at B  done after {receiver_result['wall']:.1f} s "
+        f"  kept at B     done after {receiver_result['wall']:.1f} s "
         f"({receiver_result['polls']} polls, {receiver_result['empty']} found nothing new)"
     )
     print(f"  latency       {summary_ms(latencies)} (queued at A → applied at B)")
@@ -686,14 +772,17 @@ def main() -> None:
     for (role, index), r in sorted(by_role.items()):
         print(f"    {role} {index:<10} {r['cpu'] / args.n * 1000:6.1f} ms  ({r['cpu']:.0f} s)")
     print(f"    {'hub (gunicorn)':<19} {hub_cpu / args.n * 1000:6.1f} ms  ({hub_cpu:.0f} s)")
-    print(f"    {'postgresql':<19} {pg_cpu / args.n * 1000:6.1f} ms  ({pg_cpu:.0f} s)")
+    print(
+        f"    {'postgresql':<19} {pg_cpu / args.n * 1000:6.1f} ms  ({pg_cpu:.0f} s, "
+        "the benchmark's backends)"
+    )
     print(f"  machine busy  {machine_busy:.0f} % of {cores} CPUs during the run")
     print()
     print("Checks:")
     print("\n".join(lines))
     print(f"  {'all good' if ok else 'FAILED'}")
     if args.profile:
-        print_profiles(["producer", "sender", "receiver"])
+        print_profiles(["producer", "sender", "poller", "applier"])
     if not ok:
         raise SystemExit(1)
 

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -242,60 +242,53 @@ def received_deliver(
     notified; the listeners hear "arrived" after commit.
     """
     external_ref = external_ref.strip()
-    if external_ref:
-        existing = _existing(agency, external_ref)
-        if existing is not None:
-            return existing
     sender_agency, sender_organ_id, sender_name = _sender_of(sender)
-    _check_delivery(
-        agency=agency,
-        channel=channel,
-        sender_name=sender_name,
-        sender_organ_id=sender_organ_id,
-        metadata=metadata,
-        files=files,
-        external_ref=external_ref,
-    )
-    document_type, type_name = _document_type(metadata)
     ordered = sorted(files, key=lambda item: item[1] != FileRole.MAIN)  # main file first
     with transaction.atomic():
-        # Two deliveries of the same reference at once: the second waits, then finds it.
-        lock_for_transaction(f"received:{agency.pk}:{external_ref}")
-        existing = _existing(agency, external_ref)
-        if existing is not None:
-            return existing
-        try:
-            with transaction.atomic():
-                received = ReceivedDocument.objects.create(
-                    agency=agency,
-                    channel=channel,
-                    sender_agency=sender_agency,
-                    sender_organ_id=sender_organ_id,
-                    sender_name=sender_name,
-                    document_type=document_type,
-                    document_type_name=type_name,
-                    code_number=metadata.code_number.strip(),
-                    code_notation=metadata.code_notation.strip(),
-                    issued_date=metadata.issued_date,
-                    subject=_clean(metadata.subject),
-                    signer_name=_clean(metadata.signer_name),
-                    signer_position=_clean(metadata.signer_position),
-                    priority=metadata.priority,
-                    due_date=metadata.due_date,
-                    document_identifier=metadata.document_identifier.strip(),
-                    page_count=metadata.page_count,
-                    to_places=metadata.to_places.strip(),
-                    description=metadata.description.strip(),
-                    external_ref=external_ref,
-                    received_at=timezone.now(),
-                    status=ReceivedStatus.WAITING,
-                )
-        except IntegrityError:
-            # Delivered by someone else at the same moment (the reference is unique).
+        # Two deliveries of the same reference at once: the second waits, then finds it. One
+        # look-up, under the lock (a delivery again returns the document already received,
+        # before any check: what was accepted once is not refused the second time).
+        if external_ref:
+            lock_for_transaction(f"received:{agency.pk}:{external_ref}")
             existing = _existing(agency, external_ref)
-            if existing is None:
-                raise
-            return existing
+            if existing is not None:
+                return existing
+        _check_delivery(
+            agency=agency,
+            channel=channel,
+            sender_name=sender_name,
+            sender_organ_id=sender_organ_id,
+            metadata=metadata,
+            files=files,
+            external_ref=external_ref,
+        )
+        document_type, type_name = _document_type(metadata)
+        # No savepoint around the INSERT: under the lock nobody else delivers this reference
+        # (the unique constraint stays the last guard: a violation is an error, not a repeat).
+        received = ReceivedDocument.objects.create(
+            agency=agency,
+            channel=channel,
+            sender_agency=sender_agency,
+            sender_organ_id=sender_organ_id,
+            sender_name=sender_name,
+            document_type=document_type,
+            document_type_name=type_name,
+            code_number=metadata.code_number.strip(),
+            code_notation=metadata.code_notation.strip(),
+            issued_date=metadata.issued_date,
+            subject=_clean(metadata.subject),
+            signer_name=_clean(metadata.signer_name),
+            signer_position=_clean(metadata.signer_position),
+            priority=metadata.priority,
+            due_date=metadata.due_date,
+            document_identifier=metadata.document_identifier.strip(),
+            page_count=metadata.page_count,
+            to_places=metadata.to_places.strip(),
+            description=metadata.description.strip(),
+            external_ref=external_ref,
+            received_at=timezone.now(),
+            status=ReceivedStatus.WAITING,
+        )
         ReceivedFile.objects.bulk_create(
             ReceivedFile(
                 received=received,

@@ -152,7 +152,14 @@ class CaseFile(models.Model):
         ordering = ["-year", "notation", "pk"]
         indexes = [
             models.Index(fields=["owner", "status", "-opened_at"], name="case_file_mine"),
-            models.Index(fields=["agency", "year", "notation"], name="case_file_index"),
+            # The lists' order (newest year first, then notation).
+            models.Index(fields=["agency", "-year", "notation", "id"], name="case_file_listed"),
+            # The archive's open material, seen by everyone of the agency.
+            models.Index(
+                fields=["agency", "-year", "notation"],
+                condition=Q(status="ARCHIVED", rights="Công khai"),
+                name="case_file_public",
+            ),
             models.Index(
                 fields=["agency", "transfer_due"],
                 condition=Q(status="CLOSED"),

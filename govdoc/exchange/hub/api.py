@@ -23,7 +23,13 @@ from govdoc.exchange.hub.errors import (
     UnsupportedMediaType,
     install_handlers,
 )
-from govdoc.exchange.hub.journal import journaled, note_detail, note_packet, skip_journal
+from govdoc.exchange.hub.journal import (
+    journal_now,
+    journaled,
+    note_detail,
+    note_packet,
+    skip_journal,
+)
 from govdoc.exchange.hub.models import Agency, Delivery, Packet
 from govdoc.exchange.hub.schemas import (
     AckIn,
@@ -134,12 +140,20 @@ def send_packet(request: HttpRequest) -> Status[dict[str, Any]]:
         raise UnsupportedMediaType(
             "Gói tin gửi với Content-Type: application/xml (nội dung edXML nguyên bản)."
         )
+
+    def journal_created(packet: Packet) -> None:
+        # The call's journal row, in the packet's own transaction (one commit for both).
+        note_packet(request, packet.uuid)
+        note_detail(request, size=packet.size, duplicate=False)
+        journal_now(request, status_code=201)
+
     result = services.packet_send(
         sender=sender,
         kind=request.headers.get(services.TYPE_HEADER),
         to=request.headers.get(services.TO_HEADER),
         body=request,
         length=_content_length(request),
+        on_created=journal_created,
     )
     packet = result.packet
     note_packet(request, packet.uuid)

@@ -152,14 +152,12 @@ def journaled(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
                 return response
             with transaction.atomic():
                 response = run(request, *args, **kwargs)
-                in_call = response.status_code < 400 and not _accounted_elsewhere(
-                    request, response
-                )
+                in_call = response.status_code < 400 and not _accounted_elsewhere(request, response)
                 if response.status_code >= 400:
                     transaction.set_rollback(True)  # a refused call changes nothing
                 elif in_call:
-                    _write(request, call, response.status_code, "ok", kwargs)
-                    in_call = True
+                    result = _result_of(request, response)
+                    _write(request, call, response.status_code, result, kwargs)
             written = in_call
             return response
         except BaseException:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from govdoc.core.errors import NotFound, ValidationFailed
@@ -281,14 +281,21 @@ def _check_xml(staged: StagedPacket) -> None:
 
 
 def packet_send(
-    *, sender: Agency, kind: str | None, to: str | None, body: Readable, length: int | None
+    *,
+    sender: Agency,
+    kind: str | None,
+    to: str | None,
+    body: Readable,
+    length: int | None,
+    on_created: Callable[[Packet], None] | None = None,
 ) -> SendResult:
     """Store a packet for its recipients: the bytes durably first (written and fsynced),
     then the Packet and one Delivery per recipient in one transaction.
 
     Everything that can be refused without the bytes (type, recipients, declared size) is
     checked before a byte is read. The same bytes sent again by the same sender, while the
-    first packet is kept, return that packet and deliver nothing new.
+    first packet is kept, return that packet and deliver nothing new. `on_created` runs
+    inside the transaction that writes a new packet (the API journals the call there).
     """
     if length is None:
         raise LengthRequired("Thiếu tiêu đề Content-Length: gửi gói tin với độ dài xác định.")
@@ -326,6 +333,8 @@ def packet_send(
                 Delivery.objects.bulk_create(
                     [Delivery(packet=packet, recipient=agency) for agency in recipients]
                 )
+                if on_created is not None:
+                    on_created(packet)
         except IntegrityError:
             # The same bytes from the same sender are kept already (sent again, or at the
             # same moment): that packet, nothing delivered again.
@@ -407,7 +416,7 @@ def _mark_fetched(packet: Packet, agency: Agency, *, first: bool) -> None:
         # Fetched already (or ended): only the count changes, one atomic UPDATE.
         deliveries.update(fetch_count=F("fetch_count") + 1)
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         Packet.objects.select_for_update().filter(pk=packet.pk).first()
         now = timezone.now()
         moved = deliveries.filter(status=DeliveryStatus.WAITING).update(
@@ -438,36 +447,48 @@ def packet_ack(*, agency: Agency, packet_uuid: uuid.UUID, status: str, reason: s
     if len(clean_reason) > MAX_REASON:
         message = f"Lý do tối đa {MAX_REASON} ký tự."
         raise ValidationFailed(message, fields={"reason": message})
-    with transaction.atomic():
+    # savepoint=False: inside the API call's transaction, a refusal rolls the call back.
+    with transaction.atomic(savepoint=False):
         receives = Delivery.objects.filter(packet=OuterRef("pk"), recipient=agency)
         packet = (
             Packet.objects.select_for_update()
             .filter(uuid=packet_uuid)
-            .filter(Exists(receives))
+            .annotate(
+                delivery_pk=Subquery(receives.values("pk")[:1]),
+                delivery_status=Subquery(receives.values("status")[:1]),
+            )
             .first()
         )
-        if packet is None:
+        delivery_pk = getattr(packet, "delivery_pk", None)
+        if packet is None or delivery_pk is None:
             raise NotFound()
-        delivery = Delivery.objects.get(packet=packet, recipient=agency)
-        if delivery.status not in OPEN_STATUSES:
+        if getattr(packet, "delivery_status", None) not in OPEN_STATUSES:
+            delivery = Delivery.objects.get(pk=delivery_pk)
             return AckResult(delivery=delivery, changed=False)
         now = timezone.now()
-        updated = Delivery.objects.filter(pk=delivery.pk, status__in=OPEN_STATUSES).update(
+        updated = Delivery.objects.filter(pk=delivery_pk, status__in=OPEN_STATUSES).update(
             status=outcome, acknowledged_at=now, reason=clean_reason
         )
         if updated:
             # What the UPDATE wrote, without reading the row again (it is ours: the packet
             # is locked, and only an open delivery is updated).
-            delivery.status, delivery.acknowledged_at, delivery.reason = (
-                outcome,
-                now,
-                clean_reason,
+            delivery = Delivery(
+                pk=delivery_pk,
+                packet=packet,
+                recipient=agency,
+                status=outcome,
+                acknowledged_at=now,
+                reason=clean_reason,
             )
+            # The acknowledgement that closes the last open delivery stamps completed_at
+            # (the retention clock): one UPDATE, the check in it.
             still_open = Delivery.objects.filter(packet=packet, status__in=OPEN_STATUSES)
-            completed = None if still_open.exists() else now
             Packet.objects.filter(pk=packet.pk).update(
-                changed_at=now, completed_at=completed or F("completed_at")
+                changed_at=now,
+                completed_at=Case(
+                    When(Exists(still_open), then=F("completed_at")), default=Value(now)
+                ),
             )
         else:
-            delivery.refresh_from_db()
+            delivery = Delivery.objects.get(pk=delivery_pk)
     return AckResult(delivery=delivery, changed=bool(updated))

@@ -6,6 +6,7 @@ idempotent: the same packet twice (same transport id, or the same bytes) is appl
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -102,9 +103,7 @@ BATCH = 20
 """Packets an applier claims and applies in one transaction (each in its own savepoint)."""
 
 
-def inbox_poll(
-    *, agency: Agency, transport: str, apply: bool = True, batch: int = BATCH
-) -> int:
+def inbox_poll(*, agency: Agency, transport: str, apply: bool = True, batch: int = BATCH) -> int:
     """Fetch and keep every packet waiting for `agency` (the bytes first: nothing received is
     lost), acknowledge those applied already, then — unless `apply` is False, when separate
     appliers (`inbox_apply_pending`) do it — check, apply and acknowledge the kept ones.
@@ -116,17 +115,25 @@ def inbox_poll(
     except TransportError as error:
         logger.warning("inbox %s/%s: %s", agency.organ_id, transport, error)
         return 0
-    # One query for every listed id (not one per packet).
+    # One query for every listed id (not one per packet). With separate appliers, a packet
+    # applied a moment ago is acknowledged by its applier right after its commit: the poll
+    # acknowledges only those whose applier could not (left as "" here: nothing to do).
+    recent = None if apply else timezone.now() - ACK_GRACE
     known = {
-        external_id: (status, reason)
-        for external_id, status, reason in InboxPacket.objects.filter(
+        external_id: (
+            "" if recent is not None and applied_at is not None and applied_at > recent else status,
+            reason,
+        )
+        for external_id, status, reason, applied_at in InboxPacket.objects.filter(
             agency=agency, transport=transport, external_id__in=[ref.id for ref in waiting]
-        ).values_list("external_id", "status", "reason")
+        ).values_list("external_id", "status", "reason", "applied_at")
     }
     new = 0
+    kept = set(known)
+    copies: dict[str, int] = {}  # listed id → the packet kept under another id (same bytes)
     for ref in waiting:
         status, reason = known.get(ref.id, ("", ""))
-        if not status:
+        if ref.id not in kept:
             try:
                 data = channel.get(organ_id=agency.organ_id, packet_id=ref.id)
             except TransportError as error:
@@ -134,9 +141,12 @@ def inbox_poll(
                 break
             packet = _keep(agency, transport, ref, data)
             new += 1
-            if packet.external_id == ref.id or packet.status not in ENDED:
+            if packet.external_id == ref.id:
                 continue
-            # The same bytes came before under another id, and were applied or refused.
+            # The same bytes came before under another id: acknowledged as that packet ends.
+            if packet.status not in ENDED:
+                copies[ref.id] = packet.pk
+                continue
             status, reason = packet.status, packet.reason
         if status in ENDED:
             # Applied or refused, but its acknowledgement has not reached the transport.
@@ -144,10 +154,21 @@ def inbox_poll(
     if apply:
         while inbox_apply_pending(agency=agency, transport=transport, limit=batch):
             pass
+    if copies:
+        ends = {
+            pk: (status, reason)
+            for pk, status, reason in InboxPacket.objects.filter(
+                pk__in=copies.values(), status__in=ENDED
+            ).values_list("pk", "status", "reason")
+        }
+        for packet_id, pk in copies.items():
+            if pk in ends:
+                _acknowledge(channel, agency.organ_id, packet_id, *ends[pk])
     return new
 
 
 ENDED = (InboxStatus.APPLIED, InboxStatus.REFUSED)
+ACK_GRACE = dt.timedelta(minutes=1)
 
 
 def _acknowledge(

@@ -1,6 +1,7 @@
 """The outbox: packets queued inside the transaction that decided to send them, then sent by
-the worker. A worker claims a packet with a compare-and-set (QUEUED → SENDING), so two
-workers never send the same packet; a temporary failure puts it back with an exponential
+the worker. A worker claims packets with a compare-and-set (QUEUED → SENDING; a batch of due
+packets in one statement, rows locked by another worker skipped), so two workers never send
+the same packet; a temporary failure puts it back with an exponential
 back-off; a permanent refusal is a typed end state an operator may retry."""
 
 from __future__ import annotations
@@ -125,6 +126,11 @@ def outbox_send_one(
     with transaction.atomic():
         if not _claim(packet, worker=worker or _worker_name(), now=now):
             return OutboxPacket.objects.values_list("status", flat=True).get(pk=packet.pk)
+    return _send_claimed(packet)
+
+
+def _send_claimed(packet: OutboxPacket) -> str:
+    """Send a packet this worker has claimed (SENDING); returns its status afterwards."""
     attempts = packet.attempts + 1
     try:
         external_id = transport_for(packet.transport).send(
@@ -164,22 +170,57 @@ def outbox_send_one(
     return packet.status
 
 
+def _claim_due(*, limit: int, moment: dt.datetime, worker: str) -> list[OutboxPacket]:
+    """Claim up to `limit` due packets, urgent first, in one transaction: one SELECT (on
+    PostgreSQL `FOR UPDATE SKIP LOCKED`: rows another worker is claiming are skipped), one
+    compare-and-set UPDATE of them all (QUEUED → SENDING, by the transition table) and one
+    INSERT of their events. On SQLite the transaction holds the write lock from its start,
+    so what the SELECT found is still QUEUED when the UPDATE runs."""
+    target = next_outbox_status(OutboxStatus.QUEUED, "claim")
+    assert target is not None
+    with transaction.atomic():
+        rows = (
+            OutboxPacket.objects.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=moment)
+            .select_related("agency", "packet")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("-priority", "next_attempt_at", "pk")[:limit]
+        )
+        due = list(rows)
+        if not due:
+            return []
+        claimed_at = timezone.now()
+        updated = OutboxPacket.objects.filter(
+            pk__in=[p.pk for p in due], status=OutboxStatus.QUEUED
+        ).update(status=target, claimed_at=claimed_at, claimed_by=worker)
+        if updated != len(due):  # pragma: no cover - the rows are ours (locked / write lock)
+            raise RuntimeError("outbox: claimed rows changed under their lock")
+        for packet in due:
+            packet.status, packet.claimed_at, packet.claimed_by = target, claimed_at, worker
+        PacketEvent.objects.bulk_create(
+            PacketEvent(
+                outbox=packet,
+                at=claimed_at,
+                action="claim",
+                from_status=OutboxStatus.QUEUED,
+                to_status=target,
+            )
+            for packet in due
+        )
+    return due
+
+
 def outbox_send_due(*, limit: int = BATCH, now: dt.datetime | None = None) -> int:
-    """The worker's job: release expired claims, then send the due packets, urgent first."""
+    """The worker's job: release expired claims, then claim the due packets (urgent first,
+    a batch at once) and send them."""
     moment = now or timezone.now()
     for stale in OutboxPacket.objects.filter(
         status=OutboxStatus.SENDING, claimed_at__lt=moment - CLAIM_TIMEOUT
     ):
         with transaction.atomic():
             _move(stale, "expire", claimed_at=None, claimed_by="")
-    due = list(
-        OutboxPacket.objects.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=moment)
-        .select_related("agency", "packet")
-        .order_by("-priority", "next_attempt_at", "pk")[:limit]
-    )
     sent = 0
-    for packet in due:
-        if outbox_send_one(packet, now=moment) == OutboxStatus.SENT:
+    for packet in _claim_due(limit=limit, moment=moment, worker=_worker_name()):
+        if _send_claimed(packet) == OutboxStatus.SENT:
             sent += 1
     return sent
 

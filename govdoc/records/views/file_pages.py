@@ -81,7 +81,8 @@ def _place_errors(form: Any, error: DomainError) -> None:
 
 
 def _filtered(request: HttpRequest, files: QuerySet[CaseFile]) -> tuple[Any, QuerySet[CaseFile]]:
-    years = sorted(set(files.values_list("year", flat=True).distinct()), reverse=True)[:30]
+    # Without the model's ordering: DISTINCT would otherwise sort every visible file.
+    years = sorted(files.order_by().values_list("year", flat=True).distinct(), reverse=True)[:30]
     form = FileFilterForm(request.GET or None, years=years)
     if form.is_valid():
         data = form.cleaned_data

@@ -4,7 +4,8 @@
                             [--p12 FILE.p12 (--password-file F | --password-env VAR)]
     govdoc exchange directory ORGAN_ID [--transport hub]   # synchronise the agency directory
     govdoc exchange send                                   # send what is due in the outbox
-    govdoc exchange poll [ORGAN_ID]                        # fetch and apply what waits
+    govdoc exchange poll [ORGAN_ID] [--keep-only]          # fetch and apply what waits
+    govdoc exchange apply [ORGAN_ID]                       # apply what was kept (appliers)
 
 Secrets (the hub token, the PKCS#12 password) are read from a file or an environment
 variable, never from the command line. Changes are made as the installation's first
@@ -56,6 +57,13 @@ class Command(BaseCommand):
         sub.add_parser("send", help="gửi các gói tin đến hạn")
         poll = sub.add_parser("poll", help="nhận và xử lý gói tin đang chờ")
         poll.add_argument("organ_id", nargs="?")
+        poll.add_argument(
+            "--keep-only",
+            action="store_true",
+            help="chỉ tải về và lưu; việc xử lý do các tiến trình `apply` làm",
+        )
+        apply = sub.add_parser("apply", help="xử lý các gói tin đã nhận, chưa xử lý")
+        apply.add_argument("organ_id", nargs="?")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -123,5 +131,18 @@ class Command(BaseCommand):
         accounts = ExchangeAccount.objects.filter(is_active=True).select_related("agency")
         if options["organ_id"]:
             accounts = accounts.filter(agency__organ_id=options["organ_id"])
-        total = sum(inbox_poll(agency=a.agency, transport=a.transport) for a in accounts)
+        apply = not options.get("keep_only", False)
+        total = sum(
+            inbox_poll(agency=a.agency, transport=a.transport, apply=apply) for a in accounts
+        )
         self.stdout.write(f"Đã nhận {total} gói tin mới.")
+
+    def _apply(self, options: dict[str, Any]) -> None:
+        """One applier's run: kept packets, claimed so that several may run at once."""
+        from govdoc.exchange.services.inbox import inbox_apply_pending
+
+        agency = self._agency(options["organ_id"]) if options["organ_id"] else None
+        total = 0
+        while done := inbox_apply_pending(agency=agency):
+            total += done
+        self.stdout.write(f"Đã xử lý {total} gói tin.")
