@@ -263,62 +263,11 @@ def _from_template() -> None:
 
 def make_pki() -> tuple[bytes, dict[str, bytes]]:
     """A CA (PEM) and one PKCS#12 packet key (RSA-2048) per agency under it."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
+    from govdoc.exchange.testing_keys import make_rsa_ca
 
-    now = dt.datetime.now(dt.UTC)
-    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA liên thông (benchmark)")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    keys: dict[str, bytes] = {}
-    for organ_id, name in NAMES.items():
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        certificate = (
-            x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
-            .issuer_name(ca_name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=365))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .sign(ca_key, hashes.SHA256())
-        )
-        keys[organ_id] = pkcs12.serialize_key_and_certificates(
-            name=b"goi-tin",
-            key=key,
-            cert=certificate,
-            cas=None,
-            encryption_algorithm=serialization.BestAvailableEncryption(PASSWORD.encode()),
-        )
-    return ca.public_bytes(serialization.Encoding.PEM), keys
+    ca = make_rsa_ca("CA liên thông (benchmark)", valid_from_days=1, valid_days=365)
+    keys = {organ_id: ca.issue_p12(name, password=PASSWORD) for organ_id, name in NAMES.items()}
+    return ca.pem, keys
 
 
 def setup_installation(tokens: dict[str, str]) -> None:

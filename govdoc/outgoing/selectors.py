@@ -19,6 +19,7 @@ from govdoc.core.text import fold
 from govdoc.organizations.access import acting_for_ids, roles_in
 from govdoc.organizations.models import RoleAssignment, User
 from govdoc.organizations.roles import Role
+from govdoc.organizations.selectors import agency_people_with_role
 from govdoc.outgoing.access import is_clerk, visible_drafts, visible_outgoing
 from govdoc.outgoing.models import ApprovalStep, Draft, OutgoingDocument
 from govdoc.outgoing.workflow import TO_ISSUE, DraftStatus, StepStatus
@@ -34,9 +35,7 @@ DRAFT_ROW_RELATED = ("document_type", "drafter", "signer", "drafting_unit")
 
 def agency_clerks(agency_id: int) -> QuerySet[User]:
     """The agency's active clerks (văn thư), each once: who is told of work for the clerks."""
-    return User.objects.filter(
-        is_active=True, roles__agency_id=agency_id, roles__role=Role.CLERK
-    ).distinct()
+    return agency_people_with_role(agency_id, Role.CLERK)
 
 
 def my_pending_steps(actor: Any, agency_id: int) -> QuerySet[ApprovalStep]:

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from govdoc.conftest import make_person
 from govdoc.core.errors import InvalidTransition, ValidationFailed
 from govdoc.exchange.edxml.build import build_document_packet
 from govdoc.exchange.models import InboxPacket, LocalMail, OutboxPacket
@@ -22,12 +21,16 @@ from govdoc.exchange.transports.base import PermanentTransportError
 from govdoc.exchange.transports.local import LocalTransport
 from govdoc.exchange.workflow import InboxStatus, OutboxStatus
 from govdoc.incoming.models import ReceivedDocument, ReceivedHistory
-from govdoc.incoming.received_services import received_refuse, received_register
 from govdoc.incoming.received_workflow import Channel, ReceivedStatus
 from govdoc.organizations.models import Agency, User
-from govdoc.organizations.roles import Role
 from govdoc.outgoing.models import OutgoingDocument
-from govdoc.outgoing.services.changes import outgoing_change
+from govdoc.outgoing.tests.hosted_steps import (
+    person_there,
+    received_there,
+    refuse_there,
+    register_there,
+    sender_changes,
+)
 from govdoc.outgoing.workflow import ChangeKind, DispatchStatus
 
 pytestmark = pytest.mark.django_db
@@ -140,15 +143,15 @@ def test_an_update_is_recorded_there_and_answered(
 ) -> None:
     # given a document the other agency has received
     outgoing = issue()
-    received = ReceivedDocument.objects.get(agency=other_agency)
+    received = received_there(other_agency)
     # when the sender updates it
-    with django_capture_on_commit_callbacks(execute=True):
-        outgoing_change(
-            outgoing=outgoing,
-            kind=ChangeKind.UPDATE,
-            reason="Đính chính thời hạn báo cáo",
-            actor=personas["clerk"],
-        )
+    sender_changes(
+        outgoing,
+        kind=ChangeKind.UPDATE,
+        reason="Đính chính thời hạn báo cáo",
+        actor=personas["clerk"],
+        capture=django_capture_on_commit_callbacks,
+    )
     # then the update is on the other agency's copy's history, still waiting for its clerk
     received.refresh_from_db()
     assert received.status == ReceivedStatus.WAITING
@@ -166,7 +169,7 @@ def test_an_update_changing_the_metadata_is_applied_while_it_waits(
     from govdoc.exchange.edxml.model import Bussiness, BussinessDocType
 
     outgoing = issue()
-    received = ReceivedDocument.objects.get(agency=other_agency)
+    received = received_there(other_agency)
     base = document_packet_for(outgoing, outgoing.dispatches.get())
     updated = dataclasses.replace(
         base,
@@ -199,22 +202,23 @@ def test_a_revocation_they_cannot_apply_is_not_read_as_a_refusal_of_the_document
 ) -> None:
     # given a document the other agency registered, then annulled there
     outgoing = issue()
-    received = ReceivedDocument.objects.get(agency=other_agency)
-    their_clerk = make_person("vt2", agency=other_agency, roles=[Role.CLERK])
-    with django_capture_on_commit_callbacks(execute=True):
-        incoming = received_register(received=received, actor=their_clerk)
+    incoming = register_there(
+        received_there(other_agency),
+        clerk=person_there(other_agency, "vt2"),
+        capture=django_capture_on_commit_callbacks,
+    )
     (dispatch,) = outgoing.dispatches.all()
     from govdoc.incoming.models import IncomingDocument
 
     IncomingDocument.objects.filter(pk=incoming.pk).update(status="ANNULLED")
     # when the sender revokes it
-    with django_capture_on_commit_callbacks(execute=True):
-        outgoing_change(
-            outgoing=outgoing,
-            kind=ChangeKind.REVOKE,
-            reason="Ban hành nhầm",
-            actor=personas["clerk"],
-        )
+    sender_changes(
+        outgoing,
+        kind=ChangeKind.REVOKE,
+        reason="Ban hành nhầm",
+        actor=personas["clerk"],
+        capture=django_capture_on_commit_callbacks,
+    )
     # then their 02 is kept as "not revoked there", the delivery is not a refusal
     dispatch.refresh_from_db()
     assert dispatch.status == DispatchStatus.ACCEPTED
@@ -232,12 +236,11 @@ def test_take_back_while_it_waits_and_refused_once_registered(
     second = issue(subject="Về việc thứ hai")
     (waiting_dispatch,) = first.dispatches.all()
     (registered_dispatch,) = second.dispatches.all()
-    their_clerk = make_person("vt2", agency=other_agency, roles=[Role.CLERK])
-    with django_capture_on_commit_callbacks(execute=True):
-        received_register(
-            received=ReceivedDocument.objects.get(agency=other_agency, subject="Về việc thứ hai"),
-            actor=their_clerk,
-        )
+    register_there(
+        received_there(other_agency, subject="Về việc thứ hai"),
+        clerk=person_there(other_agency, "vt2"),
+        capture=django_capture_on_commit_callbacks,
+    )
     # a specialist may not ask, nor without a reason
     from govdoc.core.errors import Forbidden
 
@@ -273,13 +276,12 @@ def test_a_refused_document_can_no_longer_be_asked_back(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     outgoing = issue()
-    their_clerk = make_person("vt2", agency=other_agency, roles=[Role.CLERK])
-    with django_capture_on_commit_callbacks(execute=True):
-        received_refuse(
-            received=ReceivedDocument.objects.get(agency=other_agency),
-            reason="Không đúng thẩm quyền",
-            actor=their_clerk,
-        )
+    refuse_there(
+        received_there(other_agency),
+        clerk=person_there(other_agency, "vt2"),
+        reason="Không đúng thẩm quyền",
+        capture=django_capture_on_commit_callbacks,
+    )
     (dispatch,) = outgoing.dispatches.all()
     assert dispatch.status == DispatchStatus.REFUSED
     count = OutboxPacket.objects.count()

@@ -9,10 +9,8 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from govdoc.conftest import make_person
 from govdoc.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from govdoc.documents.storage import open_stored
-from govdoc.incoming.models import ReceivedDocument
 from govdoc.incoming.received_workflow import ReceivedStatus
 from govdoc.organizations.models import Agency, User
 from govdoc.organizations.roles import Role
@@ -21,6 +19,13 @@ from govdoc.outgoing.models import Draft, OutgoingChange, OutgoingDocument
 from govdoc.outgoing.services.changes import outgoing_change
 from govdoc.outgoing.services.copies import copy_make
 from govdoc.outgoing.services.dispatching import dispatch_record_post
+from govdoc.outgoing.tests.hosted_steps import (
+    person_there,
+    received_there,
+    refuse_there,
+    register_there,
+    sender_changes,
+)
 from govdoc.outgoing.workflow import ChangeKind, DispatchStatus, Method, OutgoingStatus
 from govdoc.registers.models import BookKind, RegisterEntry
 from govdoc.signatures.testing_pki import TestPki
@@ -37,15 +42,15 @@ def test_revoking_withdraws_the_copy_the_other_agency_received(
 ) -> None:
     # given a document issued to the other agency, waiting in its inbox
     outgoing = issue()
-    received = ReceivedDocument.objects.get(agency=other_agency)
+    received = received_there(other_agency)
     # when the clerk revokes it
-    with django_capture_on_commit_callbacks(execute=True):
-        change = outgoing_change(
-            outgoing=outgoing,
-            kind=ChangeKind.REVOKE,
-            reason="Ban hành nhầm đối tượng",
-            actor=personas["clerk"],
-        )
+    change = sender_changes(
+        outgoing,
+        kind=ChangeKind.REVOKE,
+        reason="Ban hành nhầm đối tượng",
+        actor=personas["clerk"],
+        capture=django_capture_on_commit_callbacks,
+    )
     # then the original is frozen, the revocation is recorded
     outgoing.refresh_from_db()
     assert outgoing.status == OutgoingStatus.REVOKED
@@ -178,13 +183,13 @@ def test_the_other_agencys_refusal_reaches_the_sender_with_its_reason(
     issue: Callable[..., OutgoingDocument],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from govdoc.incoming.received_services import received_refuse
-
     outgoing = issue()
-    received = ReceivedDocument.objects.get(agency=other_agency)
-    their_clerk = make_person("vanthu2", agency=other_agency, roles=[Role.CLERK])
-    with django_capture_on_commit_callbacks(execute=True):
-        received_refuse(received=received, reason="Không thuộc thẩm quyền", actor=their_clerk)
+    refuse_there(
+        received_there(other_agency),
+        clerk=person_there(other_agency, "vanthu2"),
+        reason="Không thuộc thẩm quyền",
+        capture=django_capture_on_commit_callbacks,
+    )
     (dispatch,) = outgoing.dispatches.all()
     assert dispatch.status == DispatchStatus.REFUSED and dispatch.reason == "Không thuộc thẩm quyền"
 
@@ -195,14 +200,15 @@ def test_a_refusal_after_registration_still_reaches_the_sender(
     issue: Callable[..., OutgoingDocument],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from govdoc.incoming.received_services import received_register
     from govdoc.incoming.services import incoming_refuse
 
     outgoing = issue()
-    received = ReceivedDocument.objects.get(agency=other_agency)
-    their_clerk = make_person("vanthu2", agency=other_agency, roles=[Role.CLERK])
-    with django_capture_on_commit_callbacks(execute=True):
-        incoming = received_register(received=received, actor=their_clerk)
+    their_clerk = person_there(other_agency, "vanthu2")
+    incoming = register_there(
+        received_there(other_agency),
+        clerk=their_clerk,
+        capture=django_capture_on_commit_callbacks,
+    )
     (dispatch,) = outgoing.dispatches.all()
     assert dispatch.status == DispatchStatus.ACCEPTED
     # when their clerk sends the registered document back
@@ -233,11 +239,11 @@ def test_the_sender_follows_assignment_progress_and_completion_there(
     from govdoc.incoming.services import incoming_present
 
     outgoing = issue()
-    received = ReceivedDocument.objects.get(agency=other_agency)
+    received = received_there(other_agency)
     their = {
-        "clerk": make_person("vt2", agency=other_agency, roles=[Role.CLERK]),
-        "leader": make_person("ld2", agency=other_agency, roles=[Role.AGENCY_LEADER]),
-        "handler": make_person("cv2", agency=other_agency, roles=[Role.SPECIALIST]),
+        "clerk": person_there(other_agency, "vt2"),
+        "leader": person_there(other_agency, "ld2", Role.AGENCY_LEADER),
+        "handler": person_there(other_agency, "cv2", Role.SPECIALIST),
     }
     (dispatch,) = outgoing.dispatches.all()
 

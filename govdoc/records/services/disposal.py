@@ -32,6 +32,7 @@ from govdoc.notifications.services import notify
 from govdoc.organizations.access import has_role
 from govdoc.organizations.models import User
 from govdoc.organizations.roles import Role
+from govdoc.organizations.selectors import agency_people_with_role
 from govdoc.records.access import is_archivist
 from govdoc.records.models import (
     CaseFile,
@@ -42,6 +43,7 @@ from govdoc.records.models import (
     DisposalMember,
     DisposalVote,
 )
+from govdoc.records.services.common import bump_version, clean, file_history, file_history_rows
 from govdoc.records.workflow import (
     DisposalStatus,
     FileStatus,
@@ -58,14 +60,6 @@ PENDING = (DisposalStatus.PROPOSED, DisposalStatus.REVIEWED, DisposalStatus.APPR
 APPRAISABLE = (FileStatus.CLOSED, FileStatus.ARCHIVED)
 PERMANENT = "Hồ sơ bảo quản vĩnh viễn không được hủy."
 STALE = "Quyết định vừa được người khác thay đổi, vui lòng tải lại trang."
-
-
-def _clean(text: str) -> str:
-    return " ".join((text or "").split())
-
-
-def _name(actor: Any) -> str:
-    return str(getattr(actor, "full_name", "") or getattr(actor, "username", ""))
 
 
 # -- when the retention ends -----------------------------------------------------------------
@@ -205,27 +199,6 @@ class ProposalInput:
     member_ids: Sequence[int]
 
 
-def _history_rows(
-    file_ids: Sequence[int], *, actor: Any, action: str, note: str, **data: Any
-) -> None:
-    now = timezone.now()
-    CaseFileHistory.objects.bulk_create(
-        [
-            CaseFileHistory(
-                case_file_id=pk,
-                at=now,
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
-                actor_name=_name(actor)[:200],
-                action=action,
-                note=note[:1000],
-                data=data,
-            )
-            for pk in file_ids
-        ],
-        batch_size=500,
-    )
-
-
 def _url(decision: DisposalDecision) -> str:
     return reverse("records:disposal_detail", args=[decision.pk])
 
@@ -237,7 +210,7 @@ def disposal_propose(*, actor: Any, data: ProposalInput) -> DisposalDecision:
     if agency_id is None or not is_archivist(actor, agency_id):
         raise Forbidden("Chỉ lưu trữ cơ quan được đề nghị hủy hồ sơ.")
     errors: dict[str, str] = {}
-    title, reason = _clean(data.title), _clean(data.reason)
+    title, reason = clean(data.title), clean(data.reason)
     if not title:
         errors["title"] = "Vui lòng nhập tên quyết định."
     elif len(title) > TITLE_MAX:
@@ -307,12 +280,12 @@ def disposal_propose(*, actor: Any, data: ProposalInput) -> DisposalDecision:
         DisposalMember.objects.bulk_create(
             [DisposalMember(decision=decision, member=member) for member in members]
         )
-        _history_rows(
+        file_history_rows(
             [f.pk for f in files],
             actor=actor,
             action="disposal_propose",
             note=f"Đề nghị hủy, quyết định số {number}/{year}",
-            decision=decision.pk,
+            data={"decision": decision.pk},
         )
         audit_record(
             actor=actor,
@@ -364,9 +337,7 @@ def _file_ids(decision: DisposalDecision) -> list[int]:
 
 
 def _leaders(agency_id: int) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True, roles__agency_id=agency_id, roles__role=Role.AGENCY_LEADER
-    ).distinct()
+    return agency_people_with_role(agency_id, Role.AGENCY_LEADER)
 
 
 def disposal_vote(
@@ -374,7 +345,7 @@ def disposal_vote(
 ) -> DisposalVote:
     """A council member's opinion, once: a disagreement (with its note) rejects the decision;
     the last agreement sends it to the head."""
-    text = _clean(note)
+    text = clean(note)
     if not agree and not text:
         raise ValidationFailed(
             "Vui lòng ghi ý kiến khi không đồng ý.", fields={"note": "Vui lòng ghi ý kiến."}
@@ -405,12 +376,12 @@ def disposal_vote(
         label = f"quyết định hủy số {current.number}/{current.year}"
         if not agree:
             before, after = _move(current, "reject")
-            _history_rows(
+            file_history_rows(
                 _file_ids(current),
                 actor=actor,
                 action="disposal_rejected",
                 note=f"Hội đồng không đồng ý {label}: {text}",
-                decision=current.pk,
+                data={"decision": current.pk},
             )
             audit_record(
                 actor=actor,
@@ -451,7 +422,7 @@ def disposal_decide(
     *, decision: DisposalDecision, actor: Any, approve: bool, note: str = ""
 ) -> DisposalDecision:
     """The head approves the decision the council agreed to, or refuses it with a reason."""
-    text = _clean(note)
+    text = clean(note)
     if not approve and not text:
         raise ValidationFailed(
             "Vui lòng ghi lý do không phê duyệt.", fields={"note": "Vui lòng ghi lý do."}
@@ -467,12 +438,12 @@ def disposal_decide(
             before, after = _move(current, "approve", approved_by=actor, approved_at=timezone.now())
         else:
             before, after = _move(current, "reject")
-            _history_rows(
+            file_history_rows(
                 _file_ids(current),
                 actor=actor,
                 action="disposal_rejected",
                 note=f"Lãnh đạo không phê duyệt {label}: {text}",
-                decision=current.pk,
+                data={"decision": current.pk},
             )
         audit_record(
             actor=actor,
@@ -649,18 +620,13 @@ def disposal_execute(*, decision: DisposalDecision, actor: Any) -> DisposalDecis
         for case_file in files:
             target = next_file_status(case_file.status, "destroy")
             assert target is not None
-            updated = CaseFile.objects.filter(
-                pk=case_file.pk, status=case_file.status, version=case_file.version
-            ).update(status=target, version=case_file.version + 1)
-            if updated != 1:
-                raise Conflict("Hồ sơ vừa được người khác thay đổi, vui lòng tải lại trang.")
-            CaseFileHistory.objects.create(
-                case_file=case_file,
-                at=timezone.now(),
+            before_file = case_file.status
+            bump_version(case_file, status_was=before_file, status=target)
+            file_history(
+                case_file,
                 actor=actor,
-                actor_name=_name(actor)[:200],
                 action="destroy",
-                from_status=case_file.status,
+                from_status=before_file,
                 to_status=target,
                 note=label,
                 data={"decision": current.pk},

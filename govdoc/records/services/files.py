@@ -28,8 +28,9 @@ from govdoc.records.access import (
     is_owner,
     leads_owner,
 )
-from govdoc.records.models import CaseFile, CaseFileHistory, CaseFileItem, PlannedFile
+from govdoc.records.models import CaseFile, CaseFileItem, PlannedFile
 from govdoc.records.selectors import readable_documents
+from govdoc.records.services.common import STALE, bump_version, clean, file_history, name_of
 from govdoc.records.services.holds import hold_if_covered
 from govdoc.records.workflow import EDITABLE_FILE, FileStatus, PlanStatus, next_file_status
 
@@ -39,7 +40,6 @@ DESCRIPTION_MAX = 500
 REASON_MAX = 1000
 # Files kept five years or more go to the agency archive (NĐ 30 Điều 31).
 TRANSFER_FROM_YEARS = 5
-STALE = "Hồ sơ vừa được người khác thay đổi, vui lòng tải lại trang."
 NOT_OWNER = "Chỉ người lập hồ sơ được thay đổi hồ sơ này."
 
 
@@ -83,37 +83,6 @@ def file_code(agency: Agency, year: int, notation: str) -> str:
     return f"{agency.organ_id}.{year}.{notation}"
 
 
-def _clean(text: str) -> str:
-    return " ".join((text or "").split())
-
-
-def _name(actor: Any) -> str:
-    return str(getattr(actor, "full_name", "") or getattr(actor, "username", ""))
-
-
-def _history(
-    case_file: CaseFile,
-    *,
-    actor: Any,
-    action: str,
-    before: str = "",
-    after: str = "",
-    note: str = "",
-    data: dict[str, Any] | None = None,
-) -> None:
-    CaseFileHistory.objects.create(
-        case_file=case_file,
-        at=timezone.now(),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=_name(actor)[:200],
-        action=action,
-        from_status=before,
-        to_status=after,
-        note=note[:1000],
-        data=data or {},
-    )
-
-
 def _audit(case_file: CaseFile, actor: Any, action: str, **data: Any) -> None:
     audit_record(
         actor=actor,
@@ -132,13 +101,13 @@ def _check_retention(retention: Retention | None, errors: dict[str, str]) -> Non
 
 
 def _check_fields(data: FileInput, errors: dict[str, str]) -> None:
-    if not _clean(data.title):
+    if not clean(data.title):
         errors["title"] = "Vui lòng nhập tiêu đề hồ sơ."
-    elif len(_clean(data.title)) > TITLE_MAX:
+    elif len(clean(data.title)) > TITLE_MAX:
         errors["title"] = f"Tiêu đề hồ sơ tối đa {TITLE_MAX} ký tự."
     if data.rights not in dict(RIGHTS_CHOICES):
         errors["rights"] = "Chế độ sử dụng là “Hạn chế” hoặc “Công khai”."
-    if not _clean(data.language) or len(_clean(data.language)) > 50:
+    if not clean(data.language) or len(clean(data.language)) > 50:
         errors["language"] = "Ghi ngôn ngữ (tối đa 50 ký tự)."
     if len(data.description) > DESCRIPTION_MAX:
         errors["description"] = f"Chú giải tối đa {DESCRIPTION_MAX} ký tự."
@@ -159,13 +128,6 @@ def _locked(case_file: CaseFile, *, version: int | None = None) -> CaseFile:
     if current.on_hold:
         raise InvalidTransition("Hồ sơ đang bị phong tỏa: không thay đổi được.")
     return current
-
-
-def _bump(case_file: CaseFile, **changes: Any) -> None:
-    changes["version"] = case_file.version + 1
-    CaseFile.objects.filter(pk=case_file.pk, version=case_file.version).update(**changes)
-    for key, value in changes.items():
-        setattr(case_file, key, value)
 
 
 def _move(case_file: CaseFile, action: str) -> tuple[str, str]:
@@ -203,7 +165,7 @@ def case_file_open(
             raise Forbidden("Danh mục hồ sơ này không phải của cơ quan bạn.")
         if plan.status != PlanStatus.APPROVED:
             raise InvalidTransition("Danh mục hồ sơ chưa được ban hành: chưa lập hồ sơ theo được.")
-        title = _clean(data.title) or planned.title
+        title = clean(data.title) or planned.title
         notation = planned.notation
         retention = Retention(planned.permanent, planned.retention_years)
         capital = planned.capital_construction
@@ -220,7 +182,7 @@ def case_file_open(
             capital_construction=capital,
         )
     else:
-        notation = _clean(data.notation)
+        notation = clean(data.notation)
         retention = data.retention
         opened_year = year or timezone.localdate().year
         unit_id = getattr(actor, "unit_id", None)
@@ -249,14 +211,14 @@ def case_file_open(
                 year=opened_year,
                 notation=notation,
                 code=file_code(agency, opened_year, notation),
-                title=_clean(data.title),
+                title=clean(data.title),
                 owner=actor,
                 unit_id=unit_id,
                 permanent=retention.permanent,
                 retention_years=None if retention.permanent else retention.years,
                 rights=data.rights,
-                creator=_name(actor)[:30],
-                language=_clean(data.language),
+                creator=name_of(actor)[:30],
+                language=clean(data.language),
                 start_date=data.start_date,
                 description=data.description.strip(),
                 capital_construction=data.capital_construction,
@@ -264,7 +226,7 @@ def case_file_open(
                 status=FileStatus.OPEN,
                 opened_at=now,
             )
-            _history(case_file, actor=actor, action="open", after=FileStatus.OPEN)
+            file_history(case_file, actor=actor, action="open", to_status=FileStatus.OPEN)
             # A hold on the year (or the unit's year) covers the files opened later too.
             hold_if_covered(case_file, actor=actor)
             _audit(case_file, actor, "open", planned=planned.pk if planned else None)
@@ -293,7 +255,7 @@ def _renumber(case_file: CaseFile) -> None:
     if changed:
         CaseFileItem.objects.bulk_update(changed, ["ordinal"], batch_size=500)
     dates = [i.document.issued_date for i in items if i.document.issued_date is not None]
-    _bump(
+    bump_version(
         case_file,
         doc_total=len(items),
         page_total=sum(i.document.page_count or 0 for i in items),
@@ -348,7 +310,7 @@ def case_file_add_documents(
         )
         if added:
             _renumber(current)
-            _history(
+            file_history(
                 current,
                 actor=actor,
                 action="add",
@@ -372,11 +334,11 @@ def case_file_remove_documents(
         removed, _ = CaseFileItem.objects.filter(case_file=current, document_id__in=wanted).delete()
         if removed:
             _renumber(current)
-            _history(
+            file_history(
                 current,
                 actor=actor,
                 action="remove",
-                note=_clean(reason)[:REASON_MAX] or f"Bớt {removed} văn bản",
+                note=clean(reason)[:REASON_MAX] or f"Bớt {removed} văn bản",
                 data={"documents": wanted},
             )
             _audit(current, actor, "remove", documents=wanted)
@@ -390,7 +352,7 @@ def case_file_upload(
     """Material of the matter that is neither an incoming nor an outgoing document, uploaded
     into the file (kept as a document of its own, "Tài liệu khác")."""
     errors: dict[str, str] = {}
-    subject = _clean(metadata.subject)
+    subject = clean(metadata.subject)
     if not subject:
         errors["subject"] = "Vui lòng nhập trích yếu nội dung."
     elif len(subject) > 500:
@@ -409,7 +371,7 @@ def case_file_upload(
         current = _locked(case_file)
         _require_open_owner(actor, current)
         document_type = (
-            DocumentType.objects.filter(name__iexact=_clean(metadata.type_name)).first()
+            DocumentType.objects.filter(name__iexact=clean(metadata.type_name)).first()
             if metadata.type_name
             else None
         )
@@ -420,7 +382,7 @@ def case_file_upload(
             code_number=metadata.code_number.strip(),
             code_notation=metadata.code_notation.strip(),
             issued_date=metadata.issued_date,
-            issuer_name=_clean(metadata.issuer_name)[:200] or current.agency.name,
+            issuer_name=clean(metadata.issuer_name)[:200] or current.agency.name,
             subject=subject,
             page_count=metadata.page_count,
             description=metadata.description.strip()[:500],
@@ -437,7 +399,7 @@ def case_file_upload(
             case_file=current, document=document, added_by=actor, added_at=timezone.now()
         )
         _renumber(current)
-        _history(
+        file_history(
             current,
             actor=actor,
             action="upload",
@@ -472,9 +434,9 @@ def case_file_update(*, case_file: CaseFile, actor: Any, version: int, data: Fil
         current = _locked(case_file, version=version)
         _require_open_owner(actor, current)
         changes: dict[str, Any] = {
-            "title": _clean(data.title),
+            "title": clean(data.title),
             "rights": data.rights,
-            "language": _clean(data.language),
+            "language": clean(data.language),
             "description": data.description.strip(),
             "capital_construction": data.capital_construction,
             "final_settlement_on": data.final_settlement_on,
@@ -485,9 +447,9 @@ def case_file_update(*, case_file: CaseFile, actor: Any, version: int, data: Fil
             changes["permanent"] = data.retention.permanent
             changes["retention_years"] = None if data.retention.permanent else data.retention.years
         before = {key: str(getattr(current, key)) for key in changes}
-        _bump(current, **changes)
+        bump_version(current, **changes)
         diff = {k: [before[k], str(v)] for k, v in changes.items() if before[k] != str(v)}
-        _history(current, actor=actor, action="update", data={"changes": diff})
+        file_history(current, actor=actor, action="update", data={"changes": diff})
         _audit(current, actor, "update", changes=diff)
     return current
 
@@ -580,7 +542,7 @@ def case_file_close(*, case_file: CaseFile, actor: Any, review: ClosingReview) -
         first = CaseFileItem.objects.filter(case_file=current).aggregate(
             first=Min("document__issued_date")
         )["first"]
-        _bump(
+        bump_version(
             current,
             **changes,
             status=after,
@@ -588,12 +550,12 @@ def case_file_close(*, case_file: CaseFile, actor: Any, review: ClosingReview) -
             start_date=current.start_date or first or current.opened_at.date(),
             transfer_due=transfer_due_of(current),
         )
-        _history(
+        file_history(
             current,
             actor=actor,
             action="close",
-            before=before,
-            after=after,
+            from_status=before,
+            to_status=after,
             data={"removed": list(review.remove_ids), "retention": current.retention},
         )
         _audit(current, actor, "close", removed=list(review.remove_ids))
@@ -602,7 +564,7 @@ def case_file_close(*, case_file: CaseFile, actor: Any, review: ClosingReview) -
 
 def case_file_reopen(*, case_file: CaseFile, actor: Any, reason: str) -> CaseFile:
     """The owner's leader reopens a closed file, with a reason."""
-    text = _clean(reason)
+    text = clean(reason)
     if not text:
         raise ValidationFailed(
             "Vui lòng ghi lý do mở lại hồ sơ.", fields={"reason": "Vui lòng ghi lý do."}
@@ -616,7 +578,9 @@ def case_file_reopen(*, case_file: CaseFile, actor: Any, reason: str) -> CaseFil
             "Chỉ lãnh đạo của người lập hồ sơ được mở lại hồ sơ đã kết thúc.",
         )
         before, after = _move(current, "reopen")
-        _bump(current, status=after, closed_at=None, transfer_due=None)
-        _history(current, actor=actor, action="reopen", before=before, after=after, note=text)
+        bump_version(current, status=after, closed_at=None, transfer_due=None)
+        file_history(
+            current, actor=actor, action="reopen", from_status=before, to_status=after, note=text
+        )
         _audit(current, actor, "reopen", reason=text)
     return current

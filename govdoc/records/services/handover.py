@@ -24,7 +24,8 @@ from govdoc.organizations.models import User
 from govdoc.outgoing.models import ApprovalStep, Draft
 from govdoc.outgoing.services.common import history as draft_history
 from govdoc.outgoing.workflow import DraftStatus, StepStatus
-from govdoc.records.models import CaseFile, CaseFileHistory
+from govdoc.records.models import CaseFile
+from govdoc.records.services.common import bump_version, clean, file_history, name_of
 from govdoc.records.workflow import FileStatus
 
 # Files still in their owner's hands (an archived or destroyed file belongs to the archive).
@@ -41,10 +42,6 @@ class HandoverCounts:
     steps: int
 
 
-def _name(person: Any) -> str:
-    return str(getattr(person, "full_name", "") or getattr(person, "username", ""))
-
-
 def handover_preview(person: User) -> HandoverCounts:
     return HandoverCounts(
         files=CaseFile.objects.filter(owner=person, status__in=HANDED_FILES).count(),
@@ -58,7 +55,7 @@ def handover_preview(person: User) -> HandoverCounts:
 
 def handover(*, actor: Any, from_person: User, to_person: User, reason: str) -> HandoverCounts:
     """Give `to_person` everything `from_person` still holds."""
-    text = " ".join((reason or "").split())
+    text = clean(reason)
     errors: dict[str, str] = {}
     if not text:
         errors["reason"] = "Vui lòng ghi lý do bàn giao."
@@ -78,25 +75,22 @@ def handover(*, actor: Any, from_person: User, to_person: User, reason: str) -> 
     ):
         raise Forbidden("Chỉ quản trị của cơ quan được bàn giao hồ sơ, công việc.")
     now = timezone.now()
-    note = f"Bàn giao từ {_name(from_person)} cho {_name(to_person)}: {text}"
+    note = f"Bàn giao từ {name_of(from_person)} cho {name_of(to_person)}: {text}"
     with transaction.atomic():
         files = list(
             CaseFile.objects.select_for_update().filter(owner=from_person, status__in=HANDED_FILES)
         )
         for case_file in files:
-            CaseFile.objects.filter(pk=case_file.pk).update(
-                owner=to_person, version=case_file.version + 1
-            )
-            CaseFileHistory.objects.create(
-                case_file=case_file,
-                at=now,
+            bump_version(case_file, owner=to_person)
+            file_history(
+                case_file,
                 actor=actor,
-                actor_name=_name(actor)[:200],
                 action="handover",
                 from_status=case_file.status,
                 to_status=case_file.status,
-                note=note[:1000],
+                note=note,
                 data={"from": from_person.pk, "to": to_person.pk},
+                at=now,
             )
         assignments = list(
             Assignment.objects.select_for_update().filter(
@@ -149,7 +143,7 @@ def handover(*, actor: Any, from_person: User, to_person: User, reason: str) -> 
             recipients=[to_person],
             kind="records.handover",
             title=(
-                f"Bạn nhận bàn giao từ {_name(from_person)}: {counts.files} hồ sơ, "
+                f"Bạn nhận bàn giao từ {name_of(from_person)}: {counts.files} hồ sơ, "
                 f"{counts.assignments} việc xử lý, {counts.drafts} dự thảo, "
                 f"{counts.steps} bước duyệt"
             ),

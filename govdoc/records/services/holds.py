@@ -15,7 +15,7 @@ from operator import or_
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
@@ -25,18 +25,17 @@ from govdoc.organizations.access import has_role
 from govdoc.organizations.models import Unit
 from govdoc.organizations.roles import Role
 from govdoc.records.models import CaseFile, CaseFileHistory, RecordHold
+from govdoc.records.services.common import (
+    bump_versions,
+    clean,
+    file_history,
+    file_history_rows,
+    history_row,
+)
 from govdoc.records.workflow import FileStatus
 
 REASON_MAX = 1000
 ONLY_ADMIN = "Chỉ quản trị hệ thống của cơ quan được phong tỏa hoặc gỡ phong tỏa hồ sơ."
-
-
-def _clean(text: str) -> str:
-    return " ".join((text or "").split())
-
-
-def _name(actor: Any) -> str:
-    return str(getattr(actor, "full_name", "") or getattr(actor, "username", ""))
 
 
 def _lock(agency_id: int) -> None:
@@ -107,18 +106,6 @@ def held_scope(agency_id: int, year: int, unit_id: int | None) -> bool:
     return _covering(agency_id, year, unit_id).exists()
 
 
-def _history(case_file_id: int, *, actor: Any, action: str, note: str, **data: Any) -> Any:
-    return CaseFileHistory(
-        case_file_id=case_file_id,
-        at=timezone.now(),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=_name(actor)[:200] if actor is not None else "Hệ thống",
-        action=action,
-        note=note[:1000],
-        data=data,
-    )
-
-
 def hold_if_covered(case_file: CaseFile, *, actor: Any) -> bool:
     """Hold a file just opened inside a held collection (with its "hold" history row);
     True when it is (or already was) held. Call it in the transaction that opens the file."""
@@ -133,17 +120,21 @@ def hold_if_covered(case_file: CaseFile, *, actor: Any) -> bool:
         )
         if hold is None:
             return False
-        CaseFile.objects.filter(pk=case_file.pk).update(on_hold=True, version=F("version") + 1)
+        bump_versions(CaseFile.objects.filter(pk=case_file.pk), on_hold=True)
         case_file.on_hold = True
         case_file.version += 1
-        _history(
-            case_file.pk, actor=actor, action="hold", note=hold.reason, hold=hold.pk, opened=True
-        ).save()
+        file_history(
+            case_file,
+            actor=actor,
+            action="hold",
+            note=hold.reason,
+            data={"hold": hold.pk, "opened": True},
+        )
     return True
 
 
 def _reason(text: str, field: str = "reason") -> str:
-    cleaned = _clean(text)
+    cleaned = clean(text)
     if not cleaned:
         raise ValidationFailed("Vui lòng ghi lý do.", fields={field: "Vui lòng ghi lý do."})
     if len(cleaned) > REASON_MAX:
@@ -166,7 +157,7 @@ def hold_set(
         raise Forbidden(ONLY_ADMIN)
     assert agency_id is not None
     errors: dict[str, str] = {}
-    text = _clean(reason)
+    text = clean(reason)
     if not text:
         errors["reason"] = "Vui lòng ghi lý do phong tỏa."
     elif len(text) > REASON_MAX:
@@ -208,13 +199,8 @@ def hold_set(
         )
         files = covered_files(hold).select_for_update()
         ids = list(files.values_list("pk", flat=True))
-        CaseFile.objects.filter(pk__in=ids, on_hold=False).update(
-            on_hold=True, version=F("version") + 1
-        )
-        CaseFileHistory.objects.bulk_create(
-            [_history(pk, actor=actor, action="hold", note=text, hold=hold.pk) for pk in ids],
-            batch_size=500,
-        )
+        bump_versions(CaseFile.objects.filter(pk__in=ids, on_hold=False), on_hold=True)
+        file_history_rows(ids, actor=actor, action="hold", note=text, data={"hold": hold.pk})
         audit_record(
             actor=actor,
             action="records.hold",
@@ -255,18 +241,15 @@ def hold_lift(*, hold: RecordHold, actor: Any, reason: str) -> RecordHold:
             else set()
         )
         freed = sorted(ids - still)
-        CaseFile.objects.filter(pk__in=freed, on_hold=True).update(
-            on_hold=False, version=F("version") + 1
-        )
+        bump_versions(CaseFile.objects.filter(pk__in=freed, on_hold=True), on_hold=False)
         CaseFileHistory.objects.bulk_create(
             [
-                _history(
+                history_row(
                     pk,
                     actor=actor,
                     action="unhold",
                     note=text if pk not in still else f"{text} (vẫn bị phong tỏa theo lệnh khác)",
-                    hold=current.pk,
-                    still_held=pk in still,
+                    data={"hold": current.pk, "still_held": pk in still},
                 )
                 for pk in sorted(ids)
             ],

@@ -23,6 +23,7 @@ from govdoc.core.text import fold
 from govdoc.organizations.models import Agency, Unit, User
 from govdoc.records.access import may_approve_plan, may_edit_plan
 from govdoc.records.models import FilePlan, PlanHeading, PlannedFile
+from govdoc.records.services.common import clean
 from govdoc.records.workflow import PlanStatus, next_plan_status
 
 NOTATION_MAX = 20
@@ -131,8 +132,8 @@ class CheckedFile:
     capital_construction: bool
 
 
-def clean_text(text: str) -> str:
-    return " ".join((text or "").split())
+clean_text = clean
+"""A typed text on one line, its spaces collapsed (the name the plan's import uses)."""
 
 
 def check_notation(

@@ -28,14 +28,15 @@ from govdoc.notifications.services import notify
 from govdoc.organizations.access import has_role
 from govdoc.organizations.models import User
 from govdoc.organizations.roles import Role
+from govdoc.organizations.selectors import agency_people_with_role
 from govdoc.records.access import is_archivist, is_owner, leads_owner
 from govdoc.records.models import (
     CaseFile,
-    CaseFileHistory,
     KeepRequest,
     TransferBatch,
     TransferItem,
 )
+from govdoc.records.services.common import bump_version, clean, file_history
 from govdoc.records.services.files import TRANSFER_FROM_YEARS
 from govdoc.records.workflow import (
     KEEP_MAX_YEARS,
@@ -50,47 +51,13 @@ NOTICE_DAYS = 30
 REASON_MAX = 1000
 
 
-def _name(actor: Any) -> str:
-    return str(getattr(actor, "full_name", "") or getattr(actor, "username", ""))
-
-
-def _history(
-    case_file: CaseFile,
-    actor: Any,
-    action: str,
-    before: str,
-    after: str,
-    note: str = "",
-    **data: Any,
-) -> None:
-    CaseFileHistory.objects.create(
-        case_file=case_file,
-        at=timezone.now(),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=_name(actor)[:200] if actor is not None else "Hệ thống",
-        action=action,
-        from_status=before,
-        to_status=after,
-        note=note[:1000],
-        data=data,
-    )
-
-
-def _clean(text: str) -> str:
-    return " ".join((text or "").split())
-
-
 def effective_due(case_file: CaseFile) -> dt.date | None:
     """When the file is due at the archive, an approved keeping included."""
     return case_file.kept_until or case_file.transfer_due
 
 
 def archivists(agency_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True, roles__agency_id=agency_id, roles__role=Role.ARCHIVIST
-        ).distinct()
-    )
+    return list(agency_people_with_role(agency_id, Role.ARCHIVIST))
 
 
 def _set_status(case_file: CaseFile, action: str, **changes: Any) -> tuple[str, str]:
@@ -100,16 +67,8 @@ def _set_status(case_file: CaseFile, action: str, **changes: Any) -> tuple[str, 
             f"Hồ sơ {case_file.code} đang ở trạng thái “{FileStatus(case_file.status).label}”: "
             "không thực hiện được thao tác này."
         )
-    updated = CaseFile.objects.filter(
-        pk=case_file.pk, status=case_file.status, version=case_file.version
-    ).update(status=target, version=case_file.version + 1, **changes)
-    if updated != 1:
-        raise Conflict("Hồ sơ vừa được người khác thay đổi, vui lòng tải lại trang.")
     before = case_file.status
-    case_file.status = target
-    case_file.version += 1
-    for key, value in changes.items():
-        setattr(case_file, key, value)
+    bump_version(case_file, status_was=before, status=target, **changes)
     return before, target
 
 
@@ -171,7 +130,7 @@ def transfer_submit(*, actor: Any, case_file_ids: Sequence[int], note: str = "")
             unit_id=getattr(actor, "unit_id", None),
             submitted_by=actor,
             submitted_at=timezone.now(),
-            note=_clean(note),
+            note=clean(note),
         )
         TransferItem.objects.bulk_create(
             [
@@ -181,7 +140,14 @@ def transfer_submit(*, actor: Any, case_file_ids: Sequence[int], note: str = "")
         )
         for case_file in files:
             before, after = _set_status(case_file, "submit")
-            _history(case_file, actor, "submit", before, after, f"Đợt nộp lưu {number}/{year}")
+            file_history(
+                case_file,
+                actor=actor,
+                action="submit",
+                from_status=before,
+                to_status=after,
+                note=f"Đợt nộp lưu {number}/{year}",
+            )
         audit_record(
             actor=actor,
             action="records.transfer_submit",
@@ -213,10 +179,24 @@ def _decide(item: TransferItem, actor: Any, decision: str, reason: str = "") -> 
         case_file = CaseFile.objects.select_for_update().get(pk=current.case_file_id)
         if decision == ItemDecision.ACCEPTED:
             before, after = _set_status(case_file, "accept", archived_at=timezone.now())
-            _history(case_file, actor, "accept", before, after, f"Đợt {batch.number}/{batch.year}")
+            file_history(
+                case_file,
+                actor=actor,
+                action="accept",
+                from_status=before,
+                to_status=after,
+                note=f"Đợt {batch.number}/{batch.year}",
+            )
         else:
             before, after = _set_status(case_file, "return")
-            _history(case_file, actor, "return", before, after, reason)
+            file_history(
+                case_file,
+                actor=actor,
+                action="return",
+                from_status=before,
+                to_status=after,
+                note=reason,
+            )
             notify(
                 recipients=[case_file.owner],
                 kind="records.returned",
@@ -250,7 +230,7 @@ def transfer_accept(*, item: TransferItem, actor: Any) -> TransferItem:
 
 def transfer_return(*, item: TransferItem, actor: Any, reason: str) -> TransferItem:
     """The archivist returns the file to its owner, with what is wrong."""
-    text = _clean(reason)
+    text = clean(reason)
     if not text:
         raise ValidationFailed(
             "Vui lòng ghi lý do trả lại hồ sơ.", fields={"reason": "Vui lòng ghi lý do."}
@@ -285,7 +265,7 @@ def keep_request(
     *, case_file: CaseFile, actor: Any, until: dt.date | None, reason: str
 ) -> KeepRequest:
     """The owner asks to keep a closed file at the unit past its transfer date."""
-    text = _clean(reason)
+    text = clean(reason)
     errors: dict[str, str] = {}
     if not text:
         errors["reason"] = "Vui lòng ghi lý do giữ lại."
@@ -324,8 +304,14 @@ def keep_request(
             until=until,
             reason=text,
         )
-        _history(
-            current, actor, "keep_request", current.status, current.status, text, until=str(until)
+        file_history(
+            current,
+            actor=actor,
+            action="keep_request",
+            from_status=current.status,
+            to_status=current.status,
+            note=text,
+            data={"until": str(until)},
         )
         audit_record(
             actor=actor,
@@ -334,11 +320,8 @@ def keep_request(
             agency_id=current.agency_id,
             data={"until": str(until)},
         )
-        leaders = User.objects.filter(
-            is_active=True, roles__agency_id=current.agency_id, roles__role=Role.AGENCY_LEADER
-        ).distinct()
         notify(
-            recipients=leaders,
+            recipients=agency_people_with_role(current.agency_id, Role.AGENCY_LEADER),
             kind="records.keep_request",
             title=f"Đề nghị giữ lại hồ sơ {current.code} đến {until:%d/%m/%Y}",
             body=text[:500],
@@ -350,7 +333,7 @@ def keep_request(
 
 def keep_decide(*, request: KeepRequest, actor: Any, approve: bool, note: str = "") -> KeepRequest:
     """The agency's leader approves or refuses a request to keep a file longer."""
-    text = _clean(note)
+    text = clean(note)
     if not approve and not text:
         raise ValidationFailed(
             "Vui lòng ghi lý do không đồng ý.", fields={"note": "Vui lòng ghi lý do."}
@@ -370,16 +353,14 @@ def keep_decide(*, request: KeepRequest, actor: Any, approve: bool, note: str = 
         )
         current.refresh_from_db()
         if approve:
-            CaseFile.objects.filter(pk=case_file.pk).update(
-                kept_until=current.until, version=case_file.version + 1
-            )
-        _history(
+            bump_version(case_file, kept_until=current.until)
+        file_history(
             case_file,
-            actor,
-            "keep_approved" if approve else "keep_refused",
-            case_file.status,
-            case_file.status,
-            text or f"Giữ lại đến {current.until:%d/%m/%Y}",
+            actor=actor,
+            action="keep_approved" if approve else "keep_refused",
+            from_status=case_file.status,
+            to_status=case_file.status,
+            note=text or f"Giữ lại đến {current.until:%d/%m/%Y}",
         )
         audit_record(
             actor=actor,

@@ -49,6 +49,7 @@ from govdoc.records.services.plan_import import (
     plan_import_template,
 )
 from govdoc.records.services.plans import (
+    PlannedFileInput,
     heading_add,
     heading_delete,
     heading_move,
@@ -365,244 +366,252 @@ def _run(
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
-def _heading(plan: FilePlan, heading_pk: int) -> PlanHeading:
-    return get_object_or_404(PlanHeading.objects.select_related("plan"), pk=heading_pk, plan=plan)
+def _heading(plan: FilePlan, ids: dict[str, int]) -> PlanHeading:
+    return get_object_or_404(
+        PlanHeading.objects.select_related("plan"), pk=ids["heading_pk"], plan=plan
+    )
 
 
-def _planned(plan: FilePlan, file_pk: int) -> PlannedFile:
-    return get_object_or_404(PlannedFile.objects.select_related("plan"), pk=file_pk, plan=plan)
+def _planned(plan: FilePlan, ids: dict[str, int]) -> PlannedFile:
+    return get_object_or_404(
+        PlannedFile.objects.select_related("plan"), pk=ids["file_pk"], plan=plan
+    )
 
 
-@login_required
-@require_POST
-def heading_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    form = HeadingForm(request.POST)
+def _the_plan(plan: FilePlan, ids: dict[str, int]) -> FilePlan:
+    return plan
+
+
+def _file_input(form: PlannedFileForm, call: Callable[[PlannedFileInput], Any]) -> Any:
+    """The service call with the form's input; a retention typed wrong keeps its message."""
     form.is_valid()
+    data, retention_error = form.to_input()
+    try:
+        return call(data)
+    except DomainError as error:
+        if retention_error and "retention" in error.fields:
+            error.fields["retention"] = retention_error
+        raise
+
+
+def _no_anchor(row: Any) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    """One change made on the plan's page, as a POST: the row of the URL it acts on (the
+    plan, a heading or a planned file), the form it reads, where a refused form goes back
+    on the page (`key`), the service it calls, the message and the anchor on success."""
+
+    row: Callable[[FilePlan, dict[str, int]], Any]
+    form: Callable[[HttpRequest, FilePlan, Any], forms.Form]
+    key: Callable[[Any, Any], str]
+    call: Callable[[HttpRequest, Any, Any], Any]
+    success: Callable[[Any, Any], str]
+    anchor: Callable[[Any], str] = _no_anchor
+
+
+def _bound(form_class: type[forms.Form]) -> Callable[[HttpRequest, FilePlan, Any], forms.Form]:
+    def make(request: HttpRequest, plan: FilePlan, row: Any) -> forms.Form:
+        form = form_class(request.POST)
+        form.is_valid()
+        return form
+
+    return make
+
+
+def _file_form(key: Callable[[Any], str]) -> Callable[[HttpRequest, FilePlan, Any], forms.Form]:
+    def make(request: HttpRequest, plan: FilePlan, row: Any) -> forms.Form:
+        return PlannedFileForm(request.POST, plan=plan, auto_id=f"id_{key(row)}_%s")
+
+    return make
+
+
+def _page(form: Any, row: Any) -> str:
+    return "page"
+
+
+def _heading_key(heading: PlanHeading) -> str:
+    return f"heading-{heading.pk}"
+
+
+def _file_key(planned: PlannedFile) -> str:
+    return f"file-{planned.pk}"
+
+
+def _new_file_key(row: Any) -> str:
+    return "new"
+
+
+def _sub_key(form: Any, row: Any) -> str:
     parent_id = form.cleaned_data.get("parent")
-    key = f"sub-{parent_id}" if parent_id else "heading-new"
-    return _run(
-        request,
-        plan,
-        key=key,
-        form=form,
-        step=lambda: heading_add(
+    return f"sub-{parent_id}" if parent_id else "heading-new"
+
+
+def _in_plan(row: Any) -> str:
+    return "danh-muc"
+
+
+def _at_heading(heading: PlanHeading) -> str:
+    return f"de-muc-{heading.pk}"
+
+
+def _at_file(planned: PlannedFile) -> str:
+    return f"ho-so-{planned.pk}"
+
+
+def _direction(form: Any) -> str:
+    return str(form.data.get("direction", ""))
+
+
+def _moved_to(form: Any) -> Any:
+    return form.cleaned_data.get("heading") if hasattr(form, "cleaned_data") else None
+
+
+# The changes of the plan's page, by the name of their URL (plan_urls.py).
+ACTIONS: dict[str, PlanAction] = {
+    "plan_heading_add": PlanAction(
+        row=_the_plan,
+        form=_bound(HeadingForm),
+        key=_sub_key,
+        call=lambda request, form, plan: heading_add(
             plan=plan,
             title=form.cleaned_data.get("title") or "",
-            parent_id=parent_id,
+            parent_id=form.cleaned_data.get("parent"),
             actor=request.user,
             expected_version=_version(form),
         ),
-        success="Đã thêm đề mục.",
-        anchor="danh-muc",
-    )
-
-
-@login_required
-@require_POST
-def heading_edit_view(request: HttpRequest, pk: int, heading_pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    heading = _heading(plan, heading_pk)
-    form = HeadingForm(request.POST)
-    form.is_valid()
-    return _run(
-        request,
-        plan,
-        key=f"heading-{heading.pk}",
-        form=form,
-        step=lambda: heading_update(
+        success=lambda form, plan: "Đã thêm đề mục.",
+        anchor=_in_plan,
+    ),
+    "plan_heading_edit": PlanAction(
+        row=_heading,
+        form=_bound(HeadingForm),
+        key=lambda form, heading: _heading_key(heading),
+        call=lambda request, form, heading: heading_update(
             heading=heading,
             title=form.cleaned_data.get("title") or "",
             actor=request.user,
             expected_version=_version(form),
         ),
-        success=f"Đã sửa đề mục {heading.number}.",
-        anchor=f"de-muc-{heading.pk}",
-    )
-
-
-@login_required
-@require_POST
-def heading_move_view(request: HttpRequest, pk: int, heading_pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    heading = _heading(plan, heading_pk)
-    form = MoveForm(request.POST)
-    form.is_valid()
-    return _run(
-        request,
-        plan,
-        key="page",
-        form=form,
-        step=lambda: heading_move(
+        success=lambda form, heading: f"Đã sửa đề mục {heading.number}.",
+        anchor=_at_heading,
+    ),
+    "plan_heading_move": PlanAction(
+        row=_heading,
+        form=_bound(MoveForm),
+        key=_page,
+        call=lambda request, form, heading: heading_move(
             heading=heading,
-            direction=str(form.data.get("direction", "")),
+            direction=_direction(form),
             actor=request.user,
             expected_version=_version(form),
         ),
-        success="Đã chuyển đề mục.",
-        anchor=f"de-muc-{heading.pk}",
-    )
-
-
-@login_required
-@require_POST
-def heading_delete_view(request: HttpRequest, pk: int, heading_pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    heading = _heading(plan, heading_pk)
-    form = VersionMixin(request.POST)
-    form.is_valid()
-    return _run(
-        request,
-        plan,
-        key="page",
-        form=form,
-        step=lambda: heading_delete(
+        success=lambda form, heading: "Đã chuyển đề mục.",
+        anchor=_at_heading,
+    ),
+    "plan_heading_delete": PlanAction(
+        row=_heading,
+        form=_bound(VersionMixin),
+        key=_page,
+        call=lambda request, form, heading: heading_delete(
             heading=heading, actor=request.user, expected_version=_version(form)
         ),
-        success=f"Đã xóa đề mục “{heading.title}”.",
-        anchor="danh-muc",
-    )
-
-
-def _file_step(form: PlannedFileForm, call: Callable[[Any], Any]) -> Callable[[], Any]:
-    """The service call with the form's input; a retention typed wrong keeps its message."""
-
-    def step() -> Any:
-        form.is_valid()
-        data, retention_error = form.to_input()
-        try:
-            return call(data)
-        except DomainError as error:
-            if retention_error and "retention" in error.fields:
-                error.fields["retention"] = retention_error
-            raise
-
-    return step
-
-
-@login_required
-@require_POST
-def file_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    form = PlannedFileForm(request.POST, plan=plan, auto_id="id_new_%s")
-    return _run(
-        request,
-        plan,
-        key="file-new",
-        form=form,
-        step=_file_step(
+        success=lambda form, heading: f"Đã xóa đề mục “{heading.title}”.",
+        anchor=_in_plan,
+    ),
+    "plan_file_add": PlanAction(
+        row=_the_plan,
+        form=_file_form(_new_file_key),
+        key=lambda form, plan: "file-new",
+        call=lambda request, form, plan: _file_input(
             form,
             lambda data: planned_file_add(
                 plan=plan, data=data, actor=request.user, expected_version=_version(form)
             ),
         ),
-        success=f"Đã thêm hồ sơ {form.data.get('notation', '')}.",
-        anchor="danh-muc",
-    )
-
-
-@login_required
-@require_POST
-def file_edit_view(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    planned = _planned(plan, file_pk)
-    key = f"file-{planned.pk}"
-    form = PlannedFileForm(request.POST, plan=plan, auto_id=f"id_{key}_%s")
-    return _run(
-        request,
-        plan,
-        key=key,
-        form=form,
-        step=_file_step(
+        success=lambda form, plan: f"Đã thêm hồ sơ {form.data.get('notation', '')}.",
+        anchor=_in_plan,
+    ),
+    "plan_file_edit": PlanAction(
+        row=_planned,
+        form=_file_form(_file_key),
+        key=lambda form, planned: _file_key(planned),
+        call=lambda request, form, planned: _file_input(
             form,
             lambda data: planned_file_update(
                 planned=planned, data=data, actor=request.user, expected_version=_version(form)
             ),
         ),
-        success=f"Đã sửa hồ sơ {planned.notation}.",
-        anchor=f"ho-so-{planned.pk}",
-    )
-
-
-@login_required
-@require_POST
-def file_move_view(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    planned = _planned(plan, file_pk)
-    form = MoveForm(request.POST)
-    form.is_valid()
-    heading_id = form.cleaned_data.get("heading") if hasattr(form, "cleaned_data") else None
-    return _run(
-        request,
-        plan,
-        key="page",
-        form=form,
-        step=lambda: planned_file_move(
+        success=lambda form, planned: f"Đã sửa hồ sơ {planned.notation}.",
+        anchor=_at_file,
+    ),
+    "plan_file_move": PlanAction(
+        row=_planned,
+        form=_bound(MoveForm),
+        key=_page,
+        call=lambda request, form, planned: planned_file_move(
             planned=planned,
-            direction=str(form.data.get("direction", "")),
-            heading_id=heading_id,
+            direction=_direction(form),
+            heading_id=_moved_to(form),
             actor=request.user,
             expected_version=_version(form),
         ),
-        success=f"Đã chuyển hồ sơ {planned.notation}.",
-        anchor=f"ho-so-{planned.pk}",
-    )
-
-
-@login_required
-@require_POST
-def file_delete_view(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    planned = _planned(plan, file_pk)
-    form = VersionMixin(request.POST)
-    form.is_valid()
-    return _run(
-        request,
-        plan,
-        key="page",
-        form=form,
-        step=lambda: planned_file_delete(
+        success=lambda form, planned: f"Đã chuyển hồ sơ {planned.notation}.",
+        anchor=_at_file,
+    ),
+    "plan_file_delete": PlanAction(
+        row=_planned,
+        form=_bound(VersionMixin),
+        key=_page,
+        call=lambda request, form, planned: planned_file_delete(
             planned=planned, actor=request.user, expected_version=_version(form)
         ),
-        success=f"Đã xóa hồ sơ {planned.notation} khỏi danh mục.",
-        anchor="danh-muc",
-    )
-
-
-@login_required
-@require_POST
-def plan_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    form = VersionMixin(request.POST)
-    form.is_valid()
-    return _run(
-        request,
-        plan,
-        key="approve",
-        form=form,
-        step=lambda: plan_approve(plan=plan, actor=request.user, expected_version=_version(form)),
-        success=f"Đã phê duyệt danh mục hồ sơ năm {plan.year}.",
-    )
-
-
-@login_required
-@require_POST
-def plan_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    return _run(
-        request,
-        plan,
-        key="reopen",
-        form=form,
-        step=lambda: plan_reopen(
+        success=lambda form, planned: f"Đã xóa hồ sơ {planned.notation} khỏi danh mục.",
+        anchor=_in_plan,
+    ),
+    "plan_approve": PlanAction(
+        row=_the_plan,
+        form=_bound(VersionMixin),
+        key=lambda form, plan: "approve",
+        call=lambda request, form, plan: plan_approve(
+            plan=plan, actor=request.user, expected_version=_version(form)
+        ),
+        success=lambda form, plan: f"Đã phê duyệt danh mục hồ sơ năm {plan.year}.",
+    ),
+    "plan_reopen": PlanAction(
+        row=_the_plan,
+        form=_bound(ReasonForm),
+        key=lambda form, plan: "reopen",
+        call=lambda request, form, plan: plan_reopen(
             plan=plan,
             reason=str(form.data.get("reason", "")),
             actor=request.user,
             expected_version=_version(form),
         ),
-        success=f"Đã mở lại danh mục hồ sơ năm {plan.year} để sửa.",
+        success=lambda form, plan: f"Đã mở lại danh mục hồ sơ năm {plan.year} để sửa.",
+    ),
+}
+
+
+@login_required
+@require_POST
+def plan_action_view(request: HttpRequest, pk: int, action: str, **ids: int) -> HttpResponse:
+    """One change of ACTIONS (`action`, given by the URL) on the plan `pk` and the heading
+    or planned file of `ids`."""
+    step = ACTIONS[action]
+    plan = _plan(request, pk)
+    row = step.row(plan, ids)
+    form = step.form(request, plan, row)
+    return _run(
+        request,
+        plan,
+        key=step.key(form, row),
+        form=form,
+        step=lambda: step.call(request, form, row),
+        success=step.success(form, row),
+        anchor=step.anchor(row),
     )
 
 
