@@ -77,6 +77,28 @@ class AckOut(Schema):
     changed: bool = Field(description="false: already acknowledged before (nothing changed)")
 
 
+class AckItemIn(AckIn):
+    id: uuid.UUID
+
+
+class AckManyIn(Schema):
+    items: list[AckItemIn] = Field(description="at most 500 acknowledgements")
+
+
+class AckManyItem(Schema):
+    id: uuid.UUID
+    found: bool = Field(description="false: not a packet waiting for this agency (nothing done)")
+    status: Literal["done", "failed", "expired"] | None
+    acknowledged_at: dt.datetime | None
+    reason: str
+    changed: bool
+
+
+class AckManyOut(Schema):
+    to: str
+    items: list[AckManyItem]
+
+
 class DeliveryOut(Schema):
     to: str
     status: Literal["waiting", "fetched", "done", "failed", "expired"]

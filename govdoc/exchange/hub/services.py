@@ -17,11 +17,10 @@ from typing import Any, BinaryIO
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, F, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from govdoc.core.errors import NotFound, ValidationFailed
-from govdoc.exchange.hub import conf
+from govdoc.exchange.hub import conf, rows
 from govdoc.exchange.hub.auth import PREFIX_SHOWN, hash_key, new_key, normalize_fingerprint
 from govdoc.exchange.hub.errors import (
     Gone,
@@ -222,10 +221,12 @@ def credential_issue(*, agency: Agency | None, rotate: bool = False) -> tuple[Cr
 def agency_polled(*, agency: Agency, empty: bool) -> None:
     """The agency listed its inbox: when (every listing), and one more empty listing (those
     are not journaled). One UPDATE, in place: `updated_at` (the directory's clock) stays."""
-    changes: dict[str, Any] = {"last_polled_at": timezone.now()}
-    if empty:
-        changes["empty_polls"] = F("empty_polls") + 1
-    Agency.objects.filter(pk=agency.pk).update(**changes)
+    polls = rows.column(Agency, "empty_polls")
+    rows.execute(
+        f"UPDATE {rows.table(Agency)} SET {rows.column(Agency, 'last_polled_at')} = %s, "
+        f"{polls} = {polls} + %s WHERE {rows.column(Agency, 'id')} = %s",
+        [rows.prep(Agency, "last_polled_at", timezone.now()), 1 if empty else 0, agency.pk],
+    )
 
 
 # -- packets -----------------------------------------------------------------------------
@@ -245,6 +246,9 @@ def _clean_kind(value: str | None) -> str:
     return kind
 
 
+_RECIPIENT = ("id", "organ_id", "name", "active")
+
+
 def _recipients(value: str | None) -> list[Agency]:
     codes: list[str] = []
     for part in (value or "").split(","):
@@ -261,7 +265,14 @@ def _recipients(value: str | None) -> list[Agency]:
     if malformed:
         message = f"Mã định danh không hợp lệ: {', '.join(malformed)}. {ORGAN_ID_MESSAGE}"
         raise ValidationFailed(message, fields={TO_HEADER: message})
-    known = {a.organ_id: a for a in Agency.objects.filter(organ_id__in=codes, active=True)}
+    placeholders = ", ".join(["%s"] * len(codes))
+    found = rows.rows(
+        f"SELECT {rows.columns(Agency, _RECIPIENT)} FROM {rows.table(Agency)} "
+        f"WHERE {rows.column(Agency, 'organ_id')} IN ({placeholders}) "
+        f"AND {rows.column(Agency, 'active')} = %s",
+        [*codes, rows.prep(Agency, "active", True)],
+    )
+    known = {a.organ_id: a for a in (rows.load(Agency, _RECIPIENT, row) for row in found)}
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise UnknownRecipients(
@@ -320,18 +331,18 @@ def packet_send(
         try:
             now = timezone.now()
             with transaction.atomic():
-                packet = Packet.objects.create(
-                    uuid=packet_uuid,
-                    sender=sender,
-                    kind=packet_kind,
-                    sha256=staged.sha256,
-                    size=staged.size,
-                    storage_name=name,
-                    created_at=now,
-                    changed_at=now,
-                )
-                Delivery.objects.bulk_create(
-                    [Delivery(packet=packet, recipient=agency) for agency in recipients]
+                packet = _insert_packet(
+                    Packet(
+                        uuid=packet_uuid,
+                        sender=sender,
+                        kind=packet_kind,
+                        sha256=staged.sha256,
+                        size=staged.size,
+                        storage_name=name,
+                        created_at=now,
+                        changed_at=now,
+                    ),
+                    recipients,
                 )
                 if on_created is not None:
                     on_created(packet)
@@ -351,6 +362,34 @@ def packet_send(
         store.discard(staged)
 
 
+_PACKET_WRITTEN = (
+    "uuid",
+    "sender_id",
+    "kind",
+    "sha256",
+    "size",
+    "storage_name",
+    "created_at",
+    "changed_at",
+)
+
+
+def _insert_packet(packet: Packet, recipients: Sequence[Agency]) -> Packet:
+    """The packet's row and one waiting delivery per recipient: two INSERTs (`rows`)."""
+    packet.pk = rows.insert(Packet, {name: getattr(packet, name) for name in _PACKET_WRITTEN})
+    packet._state.adding = False
+    d = Delivery
+    written = ("packet_id", "recipient_id", "status", "fetch_count", "reason")
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(recipients))
+    params: list[Any] = []
+    for agency in recipients:
+        params += [packet.pk, agency.pk, DeliveryStatus.WAITING.value, 0, ""]
+    rows.execute(
+        f"INSERT INTO {rows.table(d)} ({rows.columns(d, written)}) VALUES {values}", params
+    )
+    return packet
+
+
 def _kept(sender: Agency, sha256: str) -> Packet | None:
     return (
         Packet.objects.select_related("sender")
@@ -359,19 +398,32 @@ def _kept(sender: Agency, sha256: str) -> Packet | None:
     )
 
 
+_VISIBLE = ("id", "uuid", "sender_id", "kind", "sha256", "size", "storage_name", "purged_at")
+
+
 def _visible_to(agency: Agency, packet_uuid: uuid.UUID) -> Packet:
-    """A packet the agency sent or receives; NotFound otherwise (the same for both)."""
-    mine = Delivery.objects.filter(packet=OuterRef("pk"), recipient=agency)
-    packet = (
-        Packet.objects.select_related("sender")
-        .filter(uuid=packet_uuid)
-        .annotate(delivery_status=Subquery(mine.values("status")[:1]))
-        .first()
+    """A packet the agency sent or receives; NotFound otherwise (the same for both). With the
+    caller's delivery status as `delivery_status` (None: not a recipient), in one statement."""
+    p, d, a = Packet, Delivery, Agency
+    found = rows.rows(
+        f"SELECT {rows.columns(p, _VISIBLE, 'p')}, s.{rows.column(a, 'organ_id')}, "
+        f"(SELECT d.{rows.column(d, 'status')} FROM {rows.table(d)} d "
+        f"WHERE d.{rows.column(d, 'packet_id')} = p.{rows.column(p, 'id')} "
+        f"AND d.{rows.column(d, 'recipient_id')} = %s) "
+        f"FROM {rows.table(p)} p "
+        f"JOIN {rows.table(a)} s ON s.{rows.column(a, 'id')} = p.{rows.column(p, 'sender_id')} "
+        f"WHERE p.{rows.column(p, 'uuid')} = %s",
+        [agency.pk, rows.prep(p, "uuid", packet_uuid)],
     )
-    if packet is None or (
-        packet.sender_id != agency.pk and getattr(packet, "delivery_status", None) is None
-    ):
+    if not found:
         raise NotFound()
+    row = found[0]
+    packet = rows.load(p, _VISIBLE, row[: len(_VISIBLE)])
+    packet.sender = rows.load(a, ("id", "organ_id"), (packet.sender_id, row[len(_VISIBLE)]))
+    status = row[len(_VISIBLE) + 1]
+    if packet.sender_id != agency.pk and status is None:
+        raise NotFound()
+    packet.delivery_status = status  # type: ignore[attr-defined]
     return packet
 
 
@@ -411,21 +463,46 @@ def packet_fetch(*, agency: Agency, packet_uuid: uuid.UUID) -> Download:
 def _mark_fetched(packet: Packet, agency: Agency, *, first: bool) -> None:
     """Count the download; the first one (the delivery was waiting) moves it to fetched,
     under the packet's row lock, and the packet's `changed_at` (what /sent follows)."""
-    deliveries = Delivery.objects.filter(packet=packet, recipient=agency)
+    d, p = Delivery, Packet
+    count = rows.column(d, "fetch_count")
+    mine = f"WHERE {rows.column(d, 'packet_id')} = %s AND {rows.column(d, 'recipient_id')} = %s"
+    recount = f"UPDATE {rows.table(d)} SET {count} = {count} + 1 {mine}"
     if not first:
         # Fetched already (or ended): only the count changes, one atomic UPDATE.
-        deliveries.update(fetch_count=F("fetch_count") + 1)
+        rows.execute(recount, [packet.pk, agency.pk])
         return
     with transaction.atomic(savepoint=False):
-        Packet.objects.select_for_update().filter(pk=packet.pk).first()
+        _lock_packet(packet.pk)
         now = timezone.now()
-        moved = deliveries.filter(status=DeliveryStatus.WAITING).update(
-            status=DeliveryStatus.FETCHED, fetched_at=now, fetch_count=F("fetch_count") + 1
+        moved = rows.execute(
+            f"UPDATE {rows.table(d)} SET {rows.column(d, 'status')} = %s, "
+            f"{rows.column(d, 'fetched_at')} = %s, {count} = {count} + 1 "
+            f"{mine} AND {rows.column(d, 'status')} = %s",
+            [
+                DeliveryStatus.FETCHED.value,
+                rows.prep(d, "fetched_at", now),
+                packet.pk,
+                agency.pk,
+                DeliveryStatus.WAITING.value,
+            ],
         )
         if moved:
-            Packet.objects.filter(pk=packet.pk).update(changed_at=now)
+            rows.execute(
+                f"UPDATE {rows.table(p)} SET {rows.column(p, 'changed_at')} = %s "
+                f"WHERE {rows.column(p, 'id')} = %s",
+                [rows.prep(p, "changed_at", now), packet.pk],
+            )
         else:  # a concurrent fetch or acknowledgement moved it first
-            deliveries.update(fetch_count=F("fetch_count") + 1)
+            rows.execute(recount, [packet.pk, agency.pk])
+
+
+def _lock_packet(packet_pk: int) -> None:
+    p = Packet
+    rows.rows(
+        f"SELECT {rows.column(p, 'id')} FROM {rows.table(p)} "
+        f"WHERE {rows.column(p, 'id')} = %s{rows.for_update()}",
+        [packet_pk],
+    )
 
 
 @dataclass(frozen=True)
@@ -434,61 +511,116 @@ class AckResult:
     changed: bool
 
 
+@dataclass(frozen=True)
+class AckRequest:
+    packet_uuid: uuid.UUID
+    status: str
+    reason: str = ""
+
+
+MAX_ACKS = 500
+"""Acknowledgements in one call of `packet_ack_many`."""
+
+
+def _ack_outcome(status: str, reason: str, *, field_prefix: str = "") -> tuple[str, str]:
+    outcome = {"done": DeliveryStatus.DONE, "fail": DeliveryStatus.FAILED}.get(status)
+    if outcome is None:
+        message = "Trạng thái phải là done hoặc fail."
+        raise ValidationFailed(message, fields={f"{field_prefix}status": message})
+    clean_reason = reason.strip()
+    if len(clean_reason) > MAX_REASON:
+        message = f"Lý do tối đa {MAX_REASON} ký tự."
+        raise ValidationFailed(message, fields={f"{field_prefix}reason": message})
+    return outcome, clean_reason
+
+
 def packet_ack(*, agency: Agency, packet_uuid: uuid.UUID, status: str, reason: str) -> AckResult:
     """A recipient's transport acknowledgement: done (received and taken in) or fail (could
     not be taken in; the reason is shown to the sender). Either ends the delivery and takes
     the packet out of the inbox. A second acknowledgement changes nothing and is not an
     error."""
-    outcome = {"done": DeliveryStatus.DONE, "fail": DeliveryStatus.FAILED}.get(status)
-    if outcome is None:
-        message = "Trạng thái phải là done hoặc fail."
-        raise ValidationFailed(message, fields={"status": message})
-    clean_reason = reason.strip()
-    if len(clean_reason) > MAX_REASON:
-        message = f"Lý do tối đa {MAX_REASON} ký tự."
-        raise ValidationFailed(message, fields={"reason": message})
+    outcome, clean_reason = _ack_outcome(status, reason)
     # savepoint=False: inside the API call's transaction, a refusal rolls the call back.
     with transaction.atomic(savepoint=False):
-        receives = Delivery.objects.filter(packet=OuterRef("pk"), recipient=agency)
-        packet = (
-            Packet.objects.select_for_update()
-            .filter(uuid=packet_uuid)
-            .annotate(
-                delivery_pk=Subquery(receives.values("pk")[:1]),
-                delivery_status=Subquery(receives.values("status")[:1]),
-            )
-            .first()
+        result = _ack_one(agency, packet_uuid, outcome, clean_reason)
+    if result is None:
+        raise NotFound()
+    return result
+
+
+def packet_ack_many(
+    *, agency: Agency, requests: Sequence[AckRequest]
+) -> list[tuple[uuid.UUID, AckResult | None]]:
+    """Several acknowledgements in one transaction (an installation acknowledges the packets
+    it applied in one batch), each as `packet_ack` would; a packet that is not the agency's
+    gives None in its place instead of refusing the others. Every request is checked before
+    any is applied: one bad status or reason refuses the whole call, nothing changed."""
+    if not requests:
+        message = "Danh sách xác nhận trống."
+        raise ValidationFailed(message, fields={"items": message})
+    if len(requests) > MAX_ACKS:
+        message = f"Mỗi lần xác nhận tối đa {MAX_ACKS} gói tin."
+        raise ValidationFailed(message, fields={"items": message})
+    checked = [
+        (
+            request.packet_uuid,
+            *_ack_outcome(request.status, request.reason, field_prefix=f"items.{i}."),
         )
-        delivery_pk = getattr(packet, "delivery_pk", None)
-        if packet is None or delivery_pk is None:
-            raise NotFound()
-        if getattr(packet, "delivery_status", None) not in OPEN_STATUSES:
-            delivery = Delivery.objects.get(pk=delivery_pk)
-            return AckResult(delivery=delivery, changed=False)
-        now = timezone.now()
-        updated = Delivery.objects.filter(pk=delivery_pk, status__in=OPEN_STATUSES).update(
-            status=outcome, acknowledged_at=now, reason=clean_reason
-        )
-        if updated:
-            # What the UPDATE wrote, without reading the row again (it is ours: the packet
-            # is locked, and only an open delivery is updated).
-            delivery = Delivery(
-                pk=delivery_pk,
-                packet=packet,
-                recipient=agency,
-                status=outcome,
-                acknowledged_at=now,
-                reason=clean_reason,
-            )
-            # The acknowledgement that closes the last open delivery stamps completed_at
-            # (the retention clock): one UPDATE, the check in it.
-            still_open = Delivery.objects.filter(packet=packet, status__in=OPEN_STATUSES)
-            Packet.objects.filter(pk=packet.pk).update(
-                changed_at=now,
-                completed_at=Case(
-                    When(Exists(still_open), then=F("completed_at")), default=Value(now)
-                ),
-            )
-        else:
-            delivery = Delivery.objects.get(pk=delivery_pk)
-    return AckResult(delivery=delivery, changed=bool(updated))
+        for i, request in enumerate(requests)
+    ]
+    results: list[tuple[uuid.UUID, AckResult | None]] = []
+    with transaction.atomic(savepoint=False):
+        # Packets locked in one order (their uuid): two batches cannot wait on each other.
+        for packet_uuid, outcome, clean_reason in sorted(checked, key=lambda item: item[0]):
+            results.append((packet_uuid, _ack_one(agency, packet_uuid, outcome, clean_reason)))
+    order = {packet_uuid: i for i, (packet_uuid, _o, _r) in enumerate(checked)}
+    return sorted(results, key=lambda item: order[item[0]])
+
+
+_ACK_DELIVERY = ("id", "packet_id", "recipient_id", "status", "acknowledged_at", "reason")
+
+
+def _ack_one(agency: Agency, packet_uuid: uuid.UUID, outcome: str, reason: str) -> AckResult | None:
+    """One acknowledgement under the packet's row lock (call inside a transaction); None when
+    the packet is not one the agency receives. In SQL (`rows`): 3 statements."""
+    p, d = Packet, Delivery
+    lock = rows.for_update()
+    found = rows.rows(
+        f"SELECT p.{rows.column(p, 'id')}, {rows.columns(d, _ACK_DELIVERY, 'd')} "
+        f"FROM {rows.table(p)} p JOIN {rows.table(d)} d "
+        f"ON d.{rows.column(d, 'packet_id')} = p.{rows.column(p, 'id')} "
+        f"AND d.{rows.column(d, 'recipient_id')} = %s "
+        f"WHERE p.{rows.column(p, 'uuid')} = %s{lock}{' OF p' if lock else ''}",
+        [agency.pk, rows.prep(p, "uuid", packet_uuid)],
+    )
+    if not found:
+        return None
+    delivery = rows.load(d, _ACK_DELIVERY, found[0][1:])
+    delivery.recipient = agency
+    if delivery.status not in OPEN_STATUSES:
+        return AckResult(delivery=delivery, changed=False)
+    now = timezone.now()
+    status_column = rows.column(d, "status")
+    open_placeholders = ", ".join(["%s"] * len(OPEN_STATUSES))
+    updated = rows.execute(
+        f"UPDATE {rows.table(d)} SET {status_column} = %s, "
+        f"{rows.column(d, 'acknowledged_at')} = %s, {rows.column(d, 'reason')} = %s "
+        f"WHERE {rows.column(d, 'id')} = %s AND {status_column} IN ({open_placeholders})",
+        [outcome, rows.prep(d, "acknowledged_at", now), reason, delivery.pk, *OPEN_STATUSES],
+    )
+    if not updated:  # pragma: no cover - the packet's lock keeps the delivery ours
+        return AckResult(delivery=delivery, changed=False)
+    delivery.status, delivery.acknowledged_at, delivery.reason = outcome, now, reason
+    # The acknowledgement that closes the last open delivery stamps completed_at (the
+    # retention clock): one UPDATE, the check in it.
+    completed = rows.column(p, "completed_at")
+    stamp = rows.prep(p, "completed_at", now)
+    rows.execute(
+        f"UPDATE {rows.table(p)} SET {rows.column(p, 'changed_at')} = %s, "
+        f"{completed} = CASE WHEN EXISTS (SELECT 1 FROM {rows.table(d)} o "
+        f"WHERE o.{rows.column(d, 'packet_id')} = %s AND o.{status_column} "
+        f"IN ({open_placeholders})) THEN {completed} ELSE %s END "
+        f"WHERE {rows.column(p, 'id')} = %s",
+        [stamp, delivery.packet_id, *OPEN_STATUSES, stamp, delivery.packet_id],
+    )
+    return AckResult(delivery=delivery, changed=True)

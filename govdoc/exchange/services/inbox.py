@@ -31,7 +31,13 @@ from govdoc.exchange.edxml.model import (
 from govdoc.exchange.edxml.parse import ParsedPacket, read_packet
 from govdoc.exchange.models import InboxPacket, PacketEvent
 from govdoc.exchange.services.outbox import XML
-from govdoc.exchange.transports.base import ReceivedRef, Transport, TransportError
+from govdoc.exchange.transports.base import (
+    Acknowledgement,
+    ReceivedRef,
+    Transport,
+    TransportError,
+    acknowledge_all,
+)
 from govdoc.exchange.transports.local import NAME as LOCAL
 from govdoc.exchange.transports.registry import transport_for
 from govdoc.exchange.workflow import InboxStatus, PacketKind, next_inbox_status
@@ -227,21 +233,24 @@ def inbox_apply_pending(
         roots = _roots()  # once per batch, not per packet
         for packet in claimed:
             _apply_claimed(packet, authenticated_sender=packet.sender_organ_id, roots=roots)
-    channels: dict[str, Transport | None] = {}
+    # The batch's acknowledgements, in one call per transport and agency where the
+    # transport can (the hub's POST /acks).
+    ends: dict[tuple[str, str], list[Acknowledgement]] = {}
     for packet in claimed:
-        if packet.status not in ENDED:
-            continue
-        if packet.transport not in channels:
-            try:
-                channels[packet.transport] = transport_for(packet.transport)
-            except TransportError as error:
-                logger.warning("inbox ack %s: %s", packet.transport, error)
-                channels[packet.transport] = None
-        channel = channels[packet.transport]
-        if channel is not None:
-            _acknowledge(
-                channel, packet.agency.organ_id, packet.external_id, packet.status, packet.reason
+        if packet.status in ENDED:
+            ends.setdefault((packet.transport, packet.agency.organ_id), []).append(
+                Acknowledgement(
+                    packet_id=packet.external_id,
+                    done=packet.status == InboxStatus.APPLIED,
+                    reason=packet.reason,
+                )
             )
+    for (name, organ_id), acks in ends.items():
+        try:
+            acknowledge_all(transport_for(name), organ_id=organ_id, acks=acks)
+        except TransportError as error:
+            # Acknowledged on a later poll (the packets stay listed until then).
+            logger.warning("inbox ack %s/%s: %s", organ_id, name, error)
     return len(claimed)
 
 

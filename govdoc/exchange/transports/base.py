@@ -60,6 +60,15 @@ class DirectoryEntry:
     active: bool = True
 
 
+@dataclass(frozen=True)
+class Acknowledgement:
+    """One transport acknowledgement (done | fail) of a packet received."""
+
+    packet_id: str
+    done: bool
+    reason: str = ""
+
+
 class Transport(Protocol):
     """One way packets travel. Every call acts for one sending or receiving agency."""
 
@@ -80,3 +89,17 @@ class Transport(Protocol):
     def list_sent(self, *, organ_id: str, since: dt.datetime | None = None) -> list[SentStatus]: ...
 
     def directory(self, *, organ_id: str) -> list[DirectoryEntry]: ...
+
+
+def acknowledge_all(channel: Transport, *, organ_id: str, acks: Sequence[Acknowledgement]) -> None:
+    """Acknowledge several packets: in one call where the transport offers
+    `acknowledge_many(organ_id=…, acks=…)` (the hub's `POST /acks`), else one by one. A
+    transport need not offer it: the national axis acknowledges one packet per call."""
+    many = getattr(channel, "acknowledge_many", None)
+    if many is not None:
+        many(organ_id=organ_id, acks=acks)
+        return
+    for ack in acks:
+        channel.acknowledge(
+            organ_id=organ_id, packet_id=ack.packet_id, done=ack.done, reason=ack.reason
+        )

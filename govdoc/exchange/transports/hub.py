@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from govdoc.exchange.transports.base import (
+    Acknowledgement,
     DirectoryEntry,
     PermanentTransportError,
     ReceivedRef,
@@ -28,6 +29,7 @@ from govdoc.exchange.transports.base import (
 )
 
 TIMEOUT = 60.0
+ACKS_PER_CALL = 500
 TokenFor = Callable[[str], str]
 _DISCONNECTED = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
 _connections = threading.local()
@@ -121,6 +123,25 @@ class HubTransport:
             ).encode(),
             headers={"Content-Type": "application/json"},
         )
+
+    def acknowledge_many(self, *, organ_id: str, acks: Sequence[Acknowledgement]) -> None:
+        """`POST /acks`, up to 500 a call: one call for an applier's whole batch."""
+        for start in range(0, len(acks), ACKS_PER_CALL):
+            items = [
+                {
+                    "id": ack.packet_id,
+                    "status": "done" if ack.done else "fail",
+                    "reason": ack.reason[:1000],
+                }
+                for ack in acks[start : start + ACKS_PER_CALL]
+            ]
+            self._call(
+                "POST",
+                "/api/v1/acks",
+                organ_id=organ_id,
+                data=json.dumps({"items": items}).encode(),
+                headers={"Content-Type": "application/json"},
+            )
 
     def list_sent(self, *, organ_id: str, since: dt.datetime | None = None) -> list[SentStatus]:
         """Every delivery changed at or after `since`, following the pages ("more")."""
