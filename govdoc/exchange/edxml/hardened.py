@@ -187,6 +187,14 @@ def _parse_counting(data: bytes, limits: Limits, options: dict[str, bool]) -> An
         raise _syntax_error(error) from None
 
 
+def check_tree(root: Any, limits: Limits) -> None:
+    """The element and depth caps on a tree parsed elsewhere (the signature check's parse):
+    what `parse_xml` checks while parsing, so the tree need not be parsed again."""
+    if sum(1 for _ in root.iter()) > limits.max_elements:
+        raise PacketError(Reason.TOO_MANY_ELEMENTS, f"giới hạn {limits.max_elements}")
+    _check_depth(root, limits)
+
+
 def _check_depth(root: Any, limits: Limits) -> None:
     depth = 0
     for event, _element in etree.iterwalk(root, events=("start", "end")):

@@ -31,7 +31,7 @@ from govdoc.exchange.hub.journal import (
     note_packet,
     skip_journal,
 )
-from govdoc.exchange.hub.models import Agency, Delivery, Packet
+from govdoc.exchange.hub.models import Agency, Packet
 from govdoc.exchange.hub.schemas import (
     AckIn,
     AckManyIn,
@@ -186,17 +186,16 @@ def inbox(request: HttpRequest, params: Query[InboxQuery]) -> dict[str, Any]:
     return {"items": [_inbox_item(d) for d in page.items], "more": page.more}
 
 
-def _inbox_item(delivery: Delivery) -> dict[str, Any]:
-    packet = delivery.packet
+def _inbox_item(entry: selectors.InboxEntry) -> dict[str, Any]:
     return {
-        "id": packet.uuid,
-        "from": packet.sender.organ_id,
-        "type": packet.kind,
-        "size": packet.size,
-        "sha256": packet.sha256,
-        "created_at": packet.created_at,
-        "status": delivery.status,
-        "fetched_at": delivery.fetched_at,
+        "id": entry.id,
+        "from": entry.sender,
+        "type": entry.kind,
+        "size": entry.size,
+        "sha256": entry.sha256,
+        "created_at": entry.created_at,
+        "status": entry.status,
+        "fetched_at": entry.fetched_at,
     }
 
 

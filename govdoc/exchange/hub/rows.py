@@ -54,34 +54,44 @@ def for_update() -> str:
 
 
 @functools.cache
-def _converters(model: type[models.Model], attnames: tuple[str, ...]) -> list[list[Any]]:
-    """Per column, the converters the ORM would run on it (computed once per shape)."""
-    result: list[list[Any]] = []
+def _converters(
+    model: type[models.Model], attnames: tuple[str, ...]
+) -> list[tuple[Any, list[Any]]]:
+    """Per column, the expression and the converters the ORM would run on its value
+    (computed once per shape: building them costs more than converting)."""
+    result: list[tuple[Any, list[Any]]] = []
     fields = _fields(model)
     for name in attnames:
         field = fields[name]
         expression = field.get_col(model._meta.db_table)
-        result.append(
-            list(connection.ops.get_db_converters(expression))
-            + list(field.get_db_converters(connection))
+        converters = list(connection.ops.get_db_converters(expression)) + list(
+            field.get_db_converters(connection)
         )
+        result.append((expression, converters))
+    return result
+
+
+def converted(
+    model: type[models.Model], attnames: Sequence[str], values: Sequence[Any]
+) -> list[Any]:
+    """Raw column values (in the order of `attnames`) as the ORM gives them: JSON decoded,
+    SQLite's text datetimes parsed, UUIDs made."""
+    result: list[Any] = []
+    for value, (expression, converters) in zip(
+        values, _converters(model, tuple(attnames)), strict=True
+    ):
+        for converter in converters:
+            value = converter(value, expression, connection)
+        result.append(value)
     return result
 
 
 def load(model: type[M], attnames: Sequence[str], values: Sequence[Any]) -> M:
-    """A model instance from raw column values in the order of `attnames`, converted as the
-    ORM converts them (JSON decoded, SQLite's text datetimes parsed, UUIDs made)."""
-    names = tuple(attnames)
-    fields = _fields(model)
-    converted: dict[str, Any] = {}
-    for name, value, converters in zip(names, values, _converters(model, names), strict=True):
-        expression = fields[name].get_col(model._meta.db_table)
-        for converter in converters:
-            value = converter(value, expression, connection)
-        converted[name] = value
+    """A model instance from raw column values in the order of `attnames`, converted."""
+    by_name = dict(zip(attnames, converted(model, attnames, values), strict=True))
     # from_db takes every concrete field in the model's order, DEFERRED where not read.
-    ordered = [converted.get(name, DEFERRED) for name in fields]
-    return model.from_db(connection.alias, list(names), ordered)
+    ordered = [by_name.get(name, DEFERRED) for name in _fields(model)]
+    return model.from_db(connection.alias, list(attnames), ordered)
 
 
 def insert(model: type[models.Model], values: Mapping[str, Any]) -> int:

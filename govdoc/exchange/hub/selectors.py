@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -23,18 +24,32 @@ class Page(Generic[T]):
     more: bool
 
 
-_INBOX_DELIVERY = ("id", "packet_id", "recipient_id", "status", "fetched_at")
-_INBOX_PACKET = ("id", "uuid", "sender_id", "kind", "size", "sha256", "created_at")
-_INBOX_SENDER = ("id", "organ_id")
+@dataclass(frozen=True)
+class InboxEntry:
+    """One packet waiting for the agency, as the inbox lists it."""
+
+    id: uuid.UUID
+    sender: str
+    kind: str
+    size: int
+    sha256: str
+    created_at: dt.datetime
+    status: str
+    fetched_at: dt.datetime | None
 
 
-def inbox(agency: Agency, *, limit: int = DEFAULT_LIMIT) -> Page[Delivery]:
-    """Deliveries waiting for the agency (not yet acknowledged), oldest packet first, with
-    their packet and its sender. In SQL (`rows`): every poll of every installation runs it."""
+_INBOX_PACKET = ("uuid", "kind", "size", "sha256", "created_at")
+_INBOX_DELIVERY = ("status", "fetched_at")
+
+
+def inbox(agency: Agency, *, limit: int = DEFAULT_LIMIT) -> Page[InboxEntry]:
+    """Deliveries waiting for the agency (not yet acknowledged), oldest packet first. In SQL,
+    read into plain entries (`rows`): every poll of every installation runs it, and a
+    listing of 500 built as model instances cost ≈ 70 ms."""
     d, p, a = Delivery, Packet, Agency
     found = rows.rows(
-        f"SELECT {rows.columns(d, _INBOX_DELIVERY, 'd')}, {rows.columns(p, _INBOX_PACKET, 'p')}, "
-        f"{rows.columns(a, _INBOX_SENDER, 's')} "
+        f"SELECT {rows.columns(p, _INBOX_PACKET, 'p')}, {rows.columns(d, _INBOX_DELIVERY, 'd')}, "
+        f"s.{rows.column(a, 'organ_id')} "
         f"FROM {rows.table(d)} d "
         f"JOIN {rows.table(p)} p ON p.{rows.column(p, 'id')} = d.{rows.column(d, 'packet_id')} "
         f"JOIN {rows.table(a)} s ON s.{rows.column(a, 'id')} = p.{rows.column(p, 'sender_id')} "
@@ -44,15 +59,23 @@ def inbox(agency: Agency, *, limit: int = DEFAULT_LIMIT) -> Page[Delivery]:
         f"ORDER BY p.{rows.column(p, 'created_at')}, p.{rows.column(p, 'id')} LIMIT %s",
         [agency.pk, *OPEN_STATUSES, limit + 1],
     )
-    items: list[Delivery] = []
-    ends = (len(_INBOX_DELIVERY), len(_INBOX_DELIVERY) + len(_INBOX_PACKET))
+    split = len(_INBOX_PACKET)
+    items: list[InboxEntry] = []
     for row in found[:limit]:
-        delivery = rows.load(d, _INBOX_DELIVERY, row[: ends[0]])
-        packet = rows.load(p, _INBOX_PACKET, row[ends[0] : ends[1]])
-        packet.sender = rows.load(a, _INBOX_SENDER, row[ends[1] :])
-        delivery.packet = packet
-        delivery.recipient = agency
-        items.append(delivery)
+        packet_uuid, kind, size, sha256, created_at = rows.converted(p, _INBOX_PACKET, row[:split])
+        status, fetched_at = rows.converted(d, _INBOX_DELIVERY, row[split:-1])
+        items.append(
+            InboxEntry(
+                id=packet_uuid,
+                sender=str(row[-1]),
+                kind=kind,
+                size=int(size),
+                sha256=sha256,
+                created_at=created_at,
+                status=status,
+                fetched_at=fetched_at,
+            )
+        )
     return Page(items=items, more=len(found) > limit)
 
 

@@ -22,13 +22,14 @@ from govdoc.documents.models import FileRole
 from govdoc.documents.sniffing import sniff
 from govdoc.documents.storage import open_stored, store_bytes
 from govdoc.exchange.edxml.errors import PacketError
+from govdoc.exchange.edxml.hardened import Limits, check_size, check_tree
 from govdoc.exchange.edxml.model import (
     BussinessDocType,
     DocumentPacket,
     StatusCode,
     StatusPacket,
 )
-from govdoc.exchange.edxml.parse import ParsedPacket, read_packet
+from govdoc.exchange.edxml.parse import ParsedPacket, read_packet, read_tree
 from govdoc.exchange.models import InboxPacket, PacketEvent
 from govdoc.exchange.services.outbox import XML
 from govdoc.exchange.transports.base import (
@@ -345,8 +346,15 @@ def _checked(
         if parsed.packet.sender.organ_id != authenticated_sender:
             raise PacketSignatureError(SignatureProblem.SENDER_MISMATCH) from None
         return parsed
-    # Only what the signature covers is read (a comment slipped in is not).
-    parsed = read_packet(verified.signed_xml)
+    # Only what the signature covers is read (a comment slipped in is not): the tree the
+    # check verified, under this installation's caps, without parsing the bytes again.
+    limits = Limits.from_settings()
+    if verified.signed_root is not None:
+        check_size(len(verified.signed_xml), limits)
+        check_tree(verified.signed_root, limits)
+        parsed = read_tree(verified.signed_root, limits=limits)
+    else:
+        parsed = read_packet(verified.signed_xml, limits=limits)
     check_sender(
         verified,
         authenticated_organ_id=authenticated_sender,

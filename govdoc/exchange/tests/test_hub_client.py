@@ -134,3 +134,23 @@ def test_an_unreachable_hub_is_a_temporary_failure() -> None:
     client = HubTransport(base_url="http://127.0.0.1:9", token_for=lambda _organ: "good", timeout=2)
     with pytest.raises(TransportError):
         client.list_received(organ_id="B")
+
+
+def test_a_proxy_named_in_the_environment_is_used_and_dropped_when_it_goes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a hub client and no proxy in the environment
+    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    client = HubTransport(base_url="http://hub.example.vn", token_for=lambda _organ: "t")
+    assert client._proxied() is False
+    # when a proxy is named, then calls go through it (urllib)
+    monkeypatch.setenv("http_proxy", "http://proxy.example.vn:3128")
+    assert client._proxied() is True
+    # unless the hub is excluded from it
+    monkeypatch.setenv("no_proxy", "hub.example.vn")
+    assert client._proxied() is False
+    # and when the proxy goes, the direct connection is used again
+    monkeypatch.delenv("http_proxy")
+    monkeypatch.delenv("no_proxy")
+    assert client._proxied() is False

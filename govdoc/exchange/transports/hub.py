@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import http.client
 import json
+import os
 import ssl
 import threading
 import urllib.error
@@ -33,6 +34,7 @@ ACKS_PER_CALL = 500
 TokenFor = Callable[[str], str]
 _DISCONNECTED = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
 _connections = threading.local()
+_proxy_answers: dict[tuple[str | None, ...], bool] = {}
 
 
 class _Answer:
@@ -299,8 +301,17 @@ class HubTransport:
             connection.close()
 
     def _proxied(self) -> bool:
-        proxies = urllib.request.getproxies()
-        return bool(proxies.get(self._scheme)) and not urllib.request.proxy_bypass(self._host)
+        # urllib reads the whole environment on each call (≈ 0.5 ms): asked again only when
+        # one of the variables it would use changed.
+        lower = (f"{self._scheme}_proxy", "no_proxy")
+        names = (*lower, *(name.upper() for name in lower))
+        key = (self._scheme, self._host, *(os.environ.get(name) for name in names))
+        known = _proxy_answers.get(key)
+        if known is None:
+            proxies = urllib.request.getproxies()
+            known = bool(proxies.get(self._scheme)) and not urllib.request.proxy_bypass(self._host)
+            _proxy_answers[key] = known
+        return known
 
     def _request_urllib(
         self, method: str, path: str, *, data: bytes | None, headers: dict[str, str]

@@ -17,11 +17,16 @@
 The key is a `cryptography` RSA private key (a PKCS#12 file's) or any govdoc `Signer`
 (PKCS#12, PKCS#11 token/HSM, remote service): a `Signer`'s key never leaves its device, the
 signature value is asked from its pyHanko signer (`async_sign_raw`, RSASSA-PKCS1-v1_5).
+
+The Signature is written here on the parsed tree (`fast.py` computes the digest and the
+canonical SignedInfo exactly as verification does), not by signxml, which copied and
+re-parsed the packet several times; signxml's `XMLVerifier` accepts the result (tests).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import concurrent.futures
 import datetime as dt
 from collections.abc import Callable, Coroutine, Sequence
@@ -41,23 +46,26 @@ from django.utils import timezone
 from lxml import etree
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
 from signxml.algorithms import SignatureConstructionMethod as Method
-from signxml.exceptions import SignXMLException
-from signxml.signer import XMLSigner
 
 from govdoc.exchange.xmldsig.certificates import as_cryptography, der_of, vn_date
 from govdoc.exchange.xmldsig.errors import (
     PacketSignatureError,
     PacketSigningError,
 )
+from govdoc.exchange.xmldsig.fast import (
+    EXCLUSIVE,
+    check_value,
+    digest_of,
+    hash_of,
+    without_signature,
+)
 from govdoc.exchange.xmldsig.parsing import (
     DS_NS,
     SIGNATURE,
-    hardened_parser,
     packet_header,
     parse_packet,
     signatures_of,
 )
-from govdoc.exchange.xmldsig.verification import check_signature_value
 from govdoc.signatures.signer import Signer, SignerError
 
 SIGNATURE_METHOD = SignatureMethod.RSA_SHA256
@@ -81,17 +89,6 @@ CERTIFICATE_EXPIRED = "Chứng thư số ký gói tin đã hết hạn (hiệu l
 CERTIFICATE_NOT_YET_VALID = "Chứng thư số ký gói tin chưa có hiệu lực (hiệu lực từ {since})."
 DEVICE_SIGNATURE_INVALID = "Thiết bị ký số trả về chữ ký không hợp lệ cho gói tin."
 SIGNING_FAILED = "Không ký được gói tin edXML: {detail}"
-
-
-class _PacketSigner(XMLSigner):
-    def __init__(self) -> None:
-        super().__init__(
-            method=Method.enveloped,
-            signature_algorithm=SIGNATURE_METHOD,
-            digest_algorithm=DIGEST_METHOD,
-            c14n_algorithm=C14N_METHOD,
-        )
-        self._parser = hardened_parser()
 
 
 def sign_packet(
@@ -119,14 +116,12 @@ def sign_packet(
     issuers = [as_cryptography(c) for c in chain]
     _check_validity(leaf, now or timezone.now())
     signing_key = _signing_key(key, leaf)
-    _add_placeholder(header)
+    signature = _add_signature(header, [leaf, *issuers])
     try:
-        signed = _PacketSigner().sign(root, key=signing_key, cert=[leaf, *issuers])
-    except (SignXMLException, ValueError) as error:
+        _sign(signature, signing_key)
+    except ValueError as error:
         raise PacketSigningError(SIGNING_FAILED.format(detail=error)) from error
-    result: bytes = etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
-    if isinstance(signing_key, _DeviceKey):
-        _self_check(result, leaf, at=now)
+    result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     return result
 
 
@@ -136,13 +131,52 @@ def sign_packet_with_signer(xml: bytes, *, signer: Signer, now: dt.datetime | No
     return sign_packet(xml, key=signer, certificate=signer.certificate, chain=signer.chain, now=now)
 
 
-def _add_placeholder(header: Any) -> None:
-    """signxml's placeholder for the signature, as the last child of `header`, indented like
-    its siblings when the packet is indented."""
+def _add_signature(header: Any, certificates: Sequence[x509.Certificate]) -> Any:
+    """The Signature, DigestValue and SignatureValue still empty, as the last child of
+    `header`, indented like its siblings when the packet is indented. Its shape is signxml's
+    (the one every receiver has accepted so far)."""
     last = header[-1] if len(header) else None
-    placeholder = etree.SubElement(header, SIGNATURE, {"Id": "placeholder"}, nsmap={"ds": DS_NS})
+    signature = etree.SubElement(header, SIGNATURE, nsmap={"ds": DS_NS})
     if last is not None and _blank(last.tail) and _blank(header.text):
-        placeholder.tail, last.tail = last.tail, header.text
+        signature.tail, last.tail = last.tail, header.text
+    signed_info = _ds(signature, "SignedInfo")
+    _ds(signed_info, "CanonicalizationMethod", Algorithm=C14N_METHOD.value)
+    _ds(signed_info, "SignatureMethod", Algorithm=SIGNATURE_METHOD.value)
+    reference = _ds(signed_info, "Reference", URI="")
+    transforms = _ds(reference, "Transforms")
+    _ds(transforms, "Transform", Algorithm=Method.enveloped.value)
+    _ds(transforms, "Transform", Algorithm=C14N_METHOD.value)
+    _ds(reference, "DigestMethod", Algorithm=DIGEST_METHOD.value)
+    _ds(reference, "DigestValue")
+    _ds(signature, "SignatureValue")
+    x509_data = _ds(_ds(signature, "KeyInfo"), "X509Data")
+    for certificate in certificates:
+        _ds(x509_data, "X509Certificate").text = _pem_body(certificate)
+    return signature
+
+
+def _ds(parent: Any, name: str, **attributes: str) -> Any:
+    return etree.SubElement(parent, f"{{{DS_NS}}}{name}", attributes)
+
+
+def _pem_body(certificate: x509.Certificate) -> str:
+    """The base64 of the DER certificate in 64-character lines, as signxml writes it."""
+    lines = certificate.public_bytes(Encoding.PEM).decode("ascii").splitlines(keepends=True)
+    return "".join(lines[1:-1])
+
+
+def _sign(signature: Any, key: rsa.RSAPrivateKey) -> None:
+    """Fill in the digest of the document without `signature` (enveloped signature,
+    exclusive C14N) and the signature of the canonical SignedInfo."""
+    signed_info = signature.find(f"{{{DS_NS}}}SignedInfo")
+    reference = signed_info.find(f"{{{DS_NS}}}Reference")
+    digest = digest_of(without_signature(signature, EXCLUSIVE), DIGEST_METHOD)
+    reference.find(f"{{{DS_NS}}}DigestValue").text = base64.b64encode(digest).decode("ascii")
+    signed_info_c14n = EXCLUSIVE.apply(signed_info)
+    value = key.sign(signed_info_c14n, asym_padding.PKCS1v15(), hash_of(SIGNATURE_METHOD))
+    if isinstance(key, _DeviceKey):
+        _self_check(key.public_key(), value, signed_info_c14n)
+    signature.find(f"{{{DS_NS}}}SignatureValue").text = base64.b64encode(value).decode("ascii")
 
 
 def _blank(text: str | None) -> bool:
@@ -194,7 +228,7 @@ def _run(factory: Callable[[], Coroutine[Any, Any, bytes]]) -> bytes:
 
 
 class _DeviceKey(rsa.RSAPrivateKey):
-    """An RSA private key signxml can sign with, whose signing is done by a pyHanko signer
+    """An RSA private key (as `cryptography` has them), whose signing is done by a pyHanko signer
     (the key stays on its token, HSM or remote service). Only `sign` with PKCS#1 v1.5 works;
     every export refuses."""
 
@@ -258,11 +292,12 @@ class _DeviceKey(rsa.RSAPrivateKey):
         return self
 
 
-def _self_check(signed: bytes, certificate: x509.Certificate, *, at: dt.datetime | None) -> None:
+def _self_check(public: rsa.RSAPublicKey, value: bytes, signed_info: bytes) -> None:
     """A device-made signature is checked before the packet leaves: a token answering with
-    another key's signature must not produce a packet every receiver refuses."""
+    another key's signature must not produce a packet every receiver refuses. The digest
+    and SignedInfo were computed here, so the signature value is what needs checking."""
     try:
-        check_signature_value(signed, certificate, at=at)
+        check_value(public, SIGNATURE_METHOD, value, signed_info)
     except PacketSignatureError as error:
         raise PacketSigningError(DEVICE_SIGNATURE_INVALID) from error
 

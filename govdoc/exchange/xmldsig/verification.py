@@ -5,7 +5,13 @@ Order of the checks (the first failing one is the reason): hardened parse (malfo
 unsafe, too large) → one envelope (wrapping) → exactly one signature, in `edXMLHeader` →
 algorithms (SHA-1 only when allowed) → exactly one reference, `URI=""` with the enveloped
 transform, i.e. the whole document → certificate in `KeyInfo` → its validity period → its
-path to a trusted root → the digest and the signature value (signxml)."""
+path to a trusted root → the signature value and the digest.
+
+The last two are computed here on the tree already parsed (`fast.py`): the structural checks
+leave one form only (one `URI=""` reference, enveloped-signature plus at most one C14N), so
+there is no need for signxml's copies and re-parses of the whole packet. signxml still checks
+the rare signatures whose `KeyInfo` also carries a bare public key (`KeyValue`,
+`DEREncodedKeyValue`), which it compares with the certificate."""
 
 from __future__ import annotations
 
@@ -27,6 +33,12 @@ from signxml.verifier import SignatureConfiguration, XMLVerifier
 from govdoc.exchange.xmldsig.certificates import der_of, organ_id_of, verify_chain
 from govdoc.exchange.xmldsig.errors import PacketSenderError, PacketSignatureError
 from govdoc.exchange.xmldsig.errors import SignatureProblem as Problem
+from govdoc.exchange.xmldsig.fast import (
+    BROKEN_SIGNATURE,
+    needs_signxml,
+    remove_signature,
+    verify_enveloped,
+)
 from govdoc.exchange.xmldsig.parsing import (
     DS_NS,
     ENVELOPE,
@@ -65,7 +77,6 @@ DIGEST_METHODS = frozenset({DigestAlgorithm.SHA256, DigestAlgorithm.SHA384, Dige
 SHA1_DIGEST = DigestAlgorithm.SHA1
 MAX_CERTIFICATES = 10
 
-BROKEN_SIGNATURE = "Chữ ký số sai cấu trúc XML-DSig."
 BROKEN_CERTIFICATE = "Chứng thư số trong chữ ký bị hỏng, không đọc được."
 MISPLACED = "Chữ ký số không nằm trong phần đầu phong bì (edXMLEnvelope/edXMLHeader)."
 
@@ -96,6 +107,12 @@ class VerifiedPacket:
     chain: tuple[x509.Certificate, ...] = field(repr=False)
     """The validated path above the signing certificate, ending with the trusted root."""
     signed_xml: bytes = field(repr=False)
+    signed_root: Any = field(default=None, repr=False, compare=False)
+    """The tree of what the signature covers: the packet as parsed and verified (comments and
+    processing instructions dropped while parsing), the signature taken out; `signed_xml` is
+    its canonical form. `edxml.parse.read_tree(signed_root)` reads what
+    `read_packet(signed_xml)` reads without parsing the packet again (the caller's own size
+    limits, if stricter than `verify_packet`'s, are then to be checked on `signed_xml`)."""
 
     @property
     def uses_sha1(self) -> bool:
@@ -120,7 +137,9 @@ def verify_packet(
     signature = _the_signature(root, header)
     method, digest = _check_signed_info(signature, allow_sha1=allow_sha1)
     leaf, path = verify_chain(_key_info_certificates(signature), trust_roots=trust_roots, at=moment)
-    signed = _verify_xml(root, leaf, method=method, digest=digest, at=moment)
+    signed = _verify_xml(root, signature, leaf, method=method, digest=digest, at=moment)
+    from_organ = from_organ_id(header)
+    remove_signature(signature)  # `root` is now exactly what `signed` is the canonical form of
     return VerifiedPacket(
         subject=leaf.subject.rfc4514_string(),
         issuer=leaf.issuer.rfc4514_string(),
@@ -129,12 +148,13 @@ def verify_packet(
         fingerprint=fingerprint_of(der_of(leaf)),
         signature_algorithm=method.value,
         digest_algorithm=digest.value,
-        from_organ_id=from_organ_id(header),
+        from_organ_id=from_organ,
         valid_from=leaf.not_valid_before_utc,
         valid_to=leaf.not_valid_after_utc,
         certificate=leaf,
         chain=path,
         signed_xml=signed,
+        signed_root=root,
     )
 
 
@@ -174,17 +194,6 @@ def trust_roots_from_store() -> list[x509.Certificate]:
         x509.load_der_x509_certificate(bytes(anchor.certificate_der))
         for anchor in active_trust_anchors()
     ]
-
-
-def check_signature_value(
-    xml: bytes, certificate: x509.Certificate, *, at: dt.datetime | None = None
-) -> None:
-    """Only the cryptography of `xml`'s signature against `certificate` (no trust): used to
-    check a packet right after a device signed it."""
-    root = parse_packet(xml)
-    signature = _the_signature(root, packet_header(root))
-    method, digest = _check_signed_info(signature, allow_sha1=False)
-    _verify_xml(root, certificate, method=method, digest=digest, at=at or timezone.now())
 
 
 def _code(value: str) -> str:
@@ -287,14 +296,30 @@ def _key_info_certificates(signature: Any) -> list[x509.Certificate]:
 
 def _verify_xml(
     root: Any,
+    signature: Any,
     certificate: x509.Certificate,
     *,
     method: SignatureMethod,
     digest: DigestAlgorithm,
     at: dt.datetime,
 ) -> bytes:
-    """The bytes the signature covers, after signxml checked digest and signature value
-    with `certificate` (already validated)."""
+    """The bytes the signature covers, once its digest and signature value hold with
+    `certificate` (already validated)."""
+    if needs_signxml(signature):
+        return _verify_with_signxml(root, certificate, method=method, digest=digest, at=at)
+    return verify_enveloped(root, signature, certificate.public_key(), method=method, digest=digest)
+
+
+def _verify_with_signxml(
+    root: Any,
+    certificate: x509.Certificate,
+    *,
+    method: SignatureMethod,
+    digest: DigestAlgorithm,
+    at: dt.datetime,
+) -> bytes:
+    """signxml's check (its own copies of the tree), for the forms `verify_enveloped` leaves
+    to it."""
     config = SignatureConfiguration(
         require_x509=True,
         location=SIGNATURE_LOCATION,
@@ -313,7 +338,13 @@ def _verify_xml(
         raise PacketSignatureError(Problem.UNTRUSTED_CERTIFICATE) from error
     except InvalidSignature as error:
         raise PacketSignatureError(Problem.BAD_SIGNATURE) from error
-    except (SignXMLException, etree.DocumentInvalid, ValueError, binascii.Error) as error:
+    except (
+        SignXMLException,
+        etree.DocumentInvalid,
+        ValueError,
+        TypeError,  # e.g. an empty DigestValue, or two C14N transforms one after the other
+        binascii.Error,
+    ) as error:
         raise PacketSignatureError(Problem.BAD_SIGNATURE, BROKEN_SIGNATURE) from error
     if isinstance(result, list):  # pragma: no cover - expect_references=1 returns one
         raise PacketSignatureError(Problem.WRONG_REFERENCE)

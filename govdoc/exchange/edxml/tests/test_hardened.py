@@ -12,7 +12,7 @@ from lxml import etree
 
 from govdoc.exchange.edxml import Limits, PacketError, Reason, parse_packet, read_limited
 from govdoc.exchange.edxml.build import build_document_packet
-from govdoc.exchange.edxml.hardened import DEFAULT_MAX_BYTES, new_parser, parse_xml
+from govdoc.exchange.edxml.hardened import DEFAULT_MAX_BYTES, check_tree, new_parser, parse_xml
 from govdoc.exchange.edxml.model import Attachment, DocumentPacket
 from govdoc.exchange.edxml.tests.samples import document, status
 
@@ -231,3 +231,18 @@ def test_a_status_packet_is_parsed_hardened_too() -> None:
     data = build_status_packet(status())
     doctype = data.replace(b"<edXML ", b'<!DOCTYPE edXML [<!ENTITY a "b">]><edXML ', 1)
     assert refused(doctype).reason is Reason.DTD_FORBIDDEN
+
+
+def test_a_tree_parsed_elsewhere_gets_the_same_caps() -> None:
+    # given a tree parsed with generous limits (as the signature check parses)
+    root = parse_xml(b"<a><b><c/><c/></b><b/></a>")
+    # when the installation's stricter caps are applied to it
+    # then too many elements, or too deep, is refused as parse_xml would refuse it
+    with pytest.raises(PacketError) as many:
+        check_tree(root, Limits(max_elements=4))
+    assert many.value.reason == Reason.TOO_MANY_ELEMENTS
+    with pytest.raises(PacketError) as deep:
+        check_tree(root, Limits(max_depth=2))
+    assert deep.value.reason == Reason.TOO_DEEP
+    # and within the caps it passes
+    check_tree(root, Limits(max_elements=5, max_depth=3))

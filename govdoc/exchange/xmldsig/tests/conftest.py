@@ -1,0 +1,3 @@
+"""The agency, its test PKI and trusted roots of govdoc/exchange/tests/test_xmldsig.py."""
+
+from govdoc.exchange.tests.test_xmldsig import agency, pki, roots  # noqa: F401
