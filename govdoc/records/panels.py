@@ -12,12 +12,29 @@ from govdoc.incoming.models import IncomingDocument
 from govdoc.incoming.workflow import Status as IncomingStatus
 from govdoc.organizations.access import roles_in
 from govdoc.outgoing.models import OutgoingDocument
-from govdoc.records.selectors import NOT_FILEABLE_INCOMING
+from govdoc.records.selectors import NOT_FILEABLE_INCOMING, files_holding, filing_suggestions
+
+
+def filing_panel_context(request: HttpRequest, document_id: int, *, done: bool) -> dict[str, Any]:
+    """The "Hồ sơ" section of a document's page: the files holding it that the person sees,
+    and where they may file it (highlighted once the document is done)."""
+    agency_id = getattr(request.user, "agency_id", None) or 0
+    holding = list(files_holding(request.user, agency_id, document_id).order_by("-year")[:20])
+    mine_holding = any(f.owner_id == request.user.pk for f in holding)
+    mine, planned = filing_suggestions(request.user, agency_id)
+    return {
+        "template": "records/_filing_panel.html",
+        "document_id": document_id,
+        "holding": holding,
+        "mine": mine,
+        "planned": planned,
+        "prompt": done and not mine_holding,
+        "filed_by_me": mine_holding,
+        "next": request.get_full_path(),
+    }
 
 
 def _panel(request: HttpRequest, agency_id: int, document_id: int, done: bool) -> Any:
-    from govdoc.records.views.file_pages import filing_panel_context
-
     if not roles_in(request.user, agency_id):
         return None
     return filing_panel_context(request, document_id, done=done)

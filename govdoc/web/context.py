@@ -12,7 +12,7 @@ from govdoc.notifications.context import UnreadBadge
 from govdoc.organizations.access import is_any_admin, roles_in
 from govdoc.organizations.roles import Role
 from govdoc.outgoing.selectors import outgoing_badge
-from govdoc.records.selectors import unfiled_documents
+from govdoc.records.views.file_pages import unfiled_badge
 from govdoc.signatures.sign_pages import has_personal_credential
 
 
@@ -40,10 +40,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # Whether the "Ký số" link shows: clerks always; others with an active personal
         # credential (one EXISTS query, only on pages that render the link).
         "nav_can_sign": lambda: Role.CLERK in roles or has_personal_credential(user),
-        # "Hồ sơ" and the number of documents I handled and have not filed (counted lazily).
-        "nav_unfiled": (
-            (lambda: unfiled_documents(int(user.pk or 0), agency_id).count())
-            if agency_id is not None and roles - {Role.ADMIN}
-            else None
-        ),
+        # "Hồ sơ" and the number of documents I handled and have not filed: counted lazily,
+        # once per request (the "my files" page shows the same object's count).
+        "nav_unfiled": unfiled_badge(request) if roles - {Role.ADMIN} else None,
     }

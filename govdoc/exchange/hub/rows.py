@@ -28,15 +28,19 @@ def _fields(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
     return {field.attname: field for field in model._meta.concrete_fields}
 
 
+@functools.cache
 def table(model: type[models.Model]) -> str:
+    # Names are quoted alike by both backends (double quotes): the text is built once.
     return connection.ops.quote_name(model._meta.db_table)
 
 
+@functools.cache
 def column(model: type[models.Model], attname: str) -> str:
     return connection.ops.quote_name(str(_fields(model)[attname].column))
 
 
-def columns(model: type[models.Model], attnames: Sequence[str], alias: str = "") -> str:
+@functools.cache
+def columns(model: type[models.Model], attnames: tuple[str, ...], alias: str = "") -> str:
     """`alias."col", …` for a SELECT list, in the order of `attnames`."""
     prefix = f"{alias}." if alias else ""
     return ", ".join(prefix + column(model, name) for name in attnames)
@@ -99,7 +103,7 @@ def insert(model: type[models.Model], values: Mapping[str, Any]) -> int:
     names = list(values)
     placeholders = ", ".join(["%s"] * len(names))
     sql = (
-        f"INSERT INTO {table(model)} ({columns(model, names)}) VALUES ({placeholders}) "
+        f"INSERT INTO {table(model)} ({columns(model, tuple(names))}) VALUES ({placeholders}) "
         f"RETURNING {column(model, model._meta.pk.attname)}"
     )
     with connection.cursor() as cursor:

@@ -2,9 +2,11 @@
 
 - a whole file as one PDF: a cover, the index of its documents ("Mục lục văn bản"), then
   every document's files in DocOrdinal (date) order, each page numbered "Trang n/N" in its
-  footer. The PDF is written object by object to a file (`PdfSink`): the objects of one
-  source document at most are in memory at a time, however large the file is. A file that
-  is not a PDF (DOCX, an image…) or cannot be read is represented by a page naming it;
+  footer. The PDF is written object by object to a file (`file_export_pdf.PdfSink`): the
+  objects of one source document at most are in memory at a time, however large the file
+  is; the cover and the index are laid out once (WeasyPrint), their page numbers drawn in
+  afterwards. A file that is not a PDF (DOCX, an image…) or cannot be read is represented
+  by a page naming it;
 - the same file as XML: the file's metadata and every document's (DOMAIN §3.4; the format is
   in docs/records-export.md), written element by element;
 - "Mục lục văn bản trong hồ sơ" (one file's index) and "Mục lục hồ sơ" (the index of the
@@ -16,13 +18,13 @@ Every export is journaled (`records.export`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
 import tempfile
 import unicodedata
-from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -31,19 +33,10 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from lxml import etree
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    NullObject,
-    NumberObject,
-    StreamObject,
-    TextStringObject,
-)
 
 from govdoc.audit.services import audit_record
 from govdoc.core.errors import ValidationFailed
@@ -55,6 +48,14 @@ from govdoc.incoming.workflow import Status as IncomingStatus
 from govdoc.organizations.models import Agency
 from govdoc.outgoing.models import DraftRecipient
 from govdoc.records.models import CaseFile, CaseFileItem
+from govdoc.records.services.file_export_pdf import (
+    Label,
+    PdfSink,
+    helvetica_width,
+    labels_content,
+    open_pdf,
+    release,
+)
 from govdoc.records.services.plan_export import FONT_NAME, XLSX_TYPE, counted
 from govdoc.records.workflow import FileStatus
 
@@ -352,6 +353,13 @@ def loaded_case_file(case_file: CaseFile) -> CaseFile:
     )
 
 
+def _render_document(template: str, context: Mapping[str, Any]) -> Any:
+    """The laid-out WeasyPrint document (its pages, their anchors), not written yet."""
+    from weasyprint import HTML
+
+    return HTML(string=render_to_string(template, dict(context))).render()
+
+
 def _render_pdf(template: str, context: Mapping[str, Any]) -> bytes:
     # Imported on use: WeasyPrint is slow to load (as in the reports).
     from weasyprint import HTML
@@ -359,221 +367,6 @@ def _render_pdf(template: str, context: Mapping[str, Any]) -> bytes:
     html = render_to_string(template, dict(context))
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
-
-
-# -- a PDF written object by object -----------------------------------------------------------
-
-_CATALOG, _PAGES, _FONT = 1, 2, 3
-_FOOTER_FONT = "/GovdocFooter"
-_FOOTER_SIZE = 9
-_FOOTER_MARGIN = 16.0
-# Helvetica advance widths (1/1000 em) of what the footer writes.
-_HELVETICA = {" ": 278, "/": 278, "T": 611, "r": 333, "a": 556, "n": 556, "g": 556}
-_SKIPPED_PAGE_KEYS = {"/Parent", "/Contents", "/Resources", "/B", "/Type"}
-
-
-def _footer_width(text: str) -> float:
-    return sum(_HELVETICA.get(ch, 556) for ch in text) * _FOOTER_SIZE / 1000
-
-
-class PdfSink:
-    """Writes a PDF to a binary file page by page: each source page and the objects it uses
-    are copied (renumbered) and written at once, so that memory holds the objects of the
-    source being read, never the whole output. Every page gets "Trang n/N" in its footer.
-
-    The caller gives the total number of pages up front (the footer needs it), adds pages
-    from readers (`add_pages`, one `mapping` per source: objects the pages of one source
-    share are written once), then calls `close`."""
-
-    def __init__(self, out: IO[bytes], *, total_pages: int) -> None:
-        self.out = out
-        self.total = total_pages
-        self.kids: list[int] = []
-        self._offsets: dict[int, int] = {}
-        self._next = _FONT + 1
-        self._queue: deque[tuple[int, Any]] = deque()
-        out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-        font = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-            }
-        )
-        self._write(_FONT, font)
-
-    def _allocate(self) -> int:
-        number = self._next
-        self._next += 1
-        return number
-
-    def _write(self, number: int, value: Any) -> None:
-        self._offsets[number] = self.out.tell()
-        self.out.write(f"{number} 0 obj\n".encode())
-        value.write_to_stream(self.out)
-        self.out.write(b"\nendobj\n")
-
-    def _copy(self, value: Any, mapping: dict[tuple[int, int], int]) -> Any:
-        if isinstance(value, IndirectObject):
-            key = (value.idnum, value.generation)
-            number = mapping.get(key)
-            if number is None:
-                target = value.get_object()
-                if isinstance(target, DictionaryObject) and target.get("/Type") == "/Page":
-                    # A page not taken (a link to another document's page): dropped.
-                    return NullObject()
-                number = self._allocate()
-                mapping[key] = number
-                self._queue.append((number, target))
-            return IndirectObject(number, 0, None)
-        if isinstance(value, StreamObject):
-            stream = StreamObject()
-            stream._data = value._data
-            for key, item in value.items():
-                if key != "/Length":
-                    stream[NameObject(key)] = self._copy(item, mapping)
-            return stream
-        if isinstance(value, DictionaryObject):
-            copied = DictionaryObject()
-            for key, item in value.items():
-                copied[NameObject(key)] = self._copy(item, mapping)
-            return copied
-        if isinstance(value, ArrayObject):
-            return ArrayObject(self._copy(item, mapping) for item in value)
-        return value
-
-    def _drain(self, mapping: dict[tuple[int, int], int]) -> None:
-        while self._queue:
-            number, target = self._queue.popleft()
-            self._write(number, self._copy(target, mapping))
-
-    def _stream(self, data: bytes) -> IndirectObject:
-        stream = StreamObject()
-        stream._data = data
-        number = self._allocate()
-        self._write(number, stream)
-        return IndirectObject(number, 0, None)
-
-    def _footer(self, page: Any, text: str) -> bytes:
-        box = page.cropbox
-        left, bottom = float(box.left), float(box.bottom)
-        right, top = float(box.right), float(box.top)
-        middle_x, middle_y = (left + right) / 2, (bottom + top) / 2
-        rotate = int(page.get("/Rotate", 0) or 0) % 360
-        margin = _FOOTER_MARGIN
-        matrix = {
-            90: (0, 1, -1, 0, right - margin, middle_y),
-            180: (-1, 0, 0, -1, middle_x, top - margin),
-            270: (0, -1, 1, 0, left + margin, middle_y),
-        }.get(rotate, (1, 0, 0, 1, middle_x, bottom + margin))
-        cm = " ".join(f"{value:.2f}" for value in matrix)
-        return (
-            f"\nQ q {cm} cm BT {_FOOTER_FONT} {_FOOTER_SIZE} Tf "
-            f"{-_footer_width(text) / 2:.2f} 0 Td ({text}) Tj ET Q\n"
-        ).encode("ascii")
-
-    def add_pages(
-        self,
-        reader: PdfReader,
-        indexes: Iterable[int],
-        mapping: dict[tuple[int, int], int],
-    ) -> int:
-        """Copy the pages `indexes` of `reader`; returns how many were added."""
-        wanted = list(indexes)
-        pages = [reader.pages[i] for i in wanted]
-        numbers: list[int] = []
-        for page in pages:
-            reference = page.indirect_reference
-            number = self._allocate()
-            if reference is not None:
-                mapping[(reference.idnum, reference.generation)] = number
-            numbers.append(number)
-        for page, number in zip(pages, numbers, strict=True):
-            self.kids.append(number)
-            text = f"Trang {len(self.kids)}/{self.total}"
-            copied = DictionaryObject()
-            for key, item in page.items():
-                if key not in _SKIPPED_PAGE_KEYS:
-                    copied[NameObject(key)] = self._copy(item, mapping)
-            copied[NameObject("/Type")] = NameObject("/Page")
-            copied[NameObject("/Parent")] = IndirectObject(_PAGES, 0, None)
-            resources_value = page.get("/Resources")
-            resources = resources_value.get_object() if resources_value is not None else None
-            new_resources = DictionaryObject()
-            fonts = DictionaryObject()
-            if isinstance(resources, DictionaryObject):
-                for key, item in resources.items():
-                    if key != "/Font":
-                        new_resources[NameObject(key)] = self._copy(item, mapping)
-                own_fonts = resources.get("/Font")
-                if isinstance(own_fonts, IndirectObject):
-                    own_fonts = own_fonts.get_object()
-                if isinstance(own_fonts, DictionaryObject):
-                    for key, item in own_fonts.items():
-                        fonts[NameObject(key)] = self._copy(item, mapping)
-            fonts[NameObject(_FOOTER_FONT)] = IndirectObject(_FONT, 0, None)
-            new_resources[NameObject("/Font")] = fonts
-            copied[NameObject("/Resources")] = new_resources
-            contents: list[Any] = [self._stream(b"q\n")]
-            raw = page.get("/Contents")
-            target = raw.get_object() if isinstance(raw, IndirectObject) else raw
-            parts = list(target) if isinstance(target, ArrayObject) else [raw]
-            for part in parts:
-                if isinstance(part, IndirectObject):
-                    contents.append(self._copy(part, mapping))
-                elif isinstance(part, StreamObject):
-                    contents.append(self._stream(part._data))
-            contents.append(self._stream(self._footer(page, text)))
-            copied[NameObject("/Contents")] = ArrayObject(contents)
-            self._write(number, copied)
-            self._drain(mapping)
-        return len(pages)
-
-    def close(self, *, title: str) -> int:
-        """Write the page tree, the catalog, the document information and the
-        cross-reference table; returns the number of pages."""
-        if len(self.kids) != self.total:
-            raise RuntimeError(f"PDF has {len(self.kids)} pages, {self.total} announced")
-        tree = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Pages"),
-                NameObject("/Kids"): ArrayObject(IndirectObject(n, 0, None) for n in self.kids),
-                NameObject("/Count"): NumberObject(len(self.kids)),
-            }
-        )
-        self._write(_PAGES, tree)
-        catalog = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Catalog"),
-                NameObject("/Pages"): IndirectObject(_PAGES, 0, None),
-            }
-        )
-        self._write(_CATALOG, catalog)
-        info_number = self._allocate()
-        moment = timezone.localtime().strftime("D:%Y%m%d%H%M%S+07'00'")
-        info = DictionaryObject(
-            {
-                NameObject("/Title"): TextStringObject(title),
-                NameObject("/Producer"): TextStringObject("govdoc"),
-                NameObject("/CreationDate"): TextStringObject(moment),
-            }
-        )
-        self._write(info_number, info)
-        start = self.out.tell()
-        size = self._next
-        lines = [f"xref\n0 {size}\n", "0000000000 65535 f \n"]
-        for number in range(1, size):
-            offset = self._offsets.get(number)
-            lines.append(
-                f"{offset:010d} 00000 n \n" if offset is not None else "0000000000 00000 f \n"
-            )
-        lines.append(
-            f"trailer\n<< /Size {size} /Root {_CATALOG} 0 R /Info {info_number} 0 R >>\n"
-            f"startxref\n{start}\n%%EOF\n"
-        )
-        self.out.write("".join(lines).encode("ascii"))
-        return len(self.kids)
 
 
 # -- the whole file as one PDF ----------------------------------------------------------------
@@ -596,26 +389,6 @@ class PdfResult:
     pages: int
     front_pages: int
     spans: tuple[tuple[int, int], ...]  # per document: first page, page count
-
-
-def _open_pdf(handle: Any) -> PdfReader | None:
-    try:
-        reader = PdfReader(handle, strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            return None
-        if len(reader.pages) == 0:
-            return None
-        return reader
-    except (PyPdfError, ValueError, KeyError, OSError, TypeError, AttributeError):
-        return None
-
-
-def release(reader: PdfReader) -> None:
-    """Drop what a reader cached. Its objects point back to it (cycles), so without this a
-    finished document's bytes wait for the cyclic garbage collector, and memory grows with
-    the number of documents instead of staying at about one document's worth."""
-    reader.resolved_objects.clear()
-    reader.flattened_pages = None
 
 
 def _segments(documents: Sequence[FiledDocument]) -> tuple[list[Segment], list[dict[str, Any]]]:
@@ -654,7 +427,7 @@ def _segments(documents: Sequence[FiledDocument]) -> tuple[list[Segment], list[d
                 )
                 continue
             with stream_stored(file.stored) as handle:
-                reader = _open_pdf(handle)
+                reader = open_pdf(handle)
                 count = len(reader.pages) if reader is not None else 0
                 if reader is not None:
                     release(reader)
@@ -663,6 +436,96 @@ def _segments(documents: Sequence[FiledDocument]) -> tuple[list[Segment], list[d
             else:
                 segments.append(Segment(index, file, count))
     return segments, placeholders
+
+
+# The slots of the index's page numbers (their anchors' names), and the numbers' size.
+_SLOT = "trang-"
+PAGE_NUMBER_SIZE = 9
+_HALF_SPACE = 10 * 0.25 / 2 / 0.75  # in CSS pixels
+# The width of the "Tờ/Trang số" column's text, in points: its share (ITEM_WIDTHS) of the
+# A4 page less the margins of export_style.html (210 − 30 − 15 mm), less the cell's padding.
+_PAGES_COLUMN = (210 - 30 - 15) / 25.4 * 72 * ITEM_WIDTHS[5] / 100 - 2 * 1.2 / 25.4 * 72
+
+
+def _two_lines(first: str, last: str) -> bool:
+    return helvetica_width(f"{first}–{last}", PAGE_NUMBER_SIZE) > _PAGES_COLUMN
+
+
+def _page_slot(index: int, count: int, digits: int) -> str:
+    """The empty anchor of document `index`'s pages, and a no-break space for each line its
+    numbers will take (two when "first–last" with `digits` digits each is too wide), so that
+    the row has the height the numbers need whatever they turn out to be."""
+    widest = "9" * digits
+    lines = 2 if count > 1 and _two_lines(widest, widest) else 1
+    spaces = mark_safe("&nbsp;<br>" * (lines - 1) + "&nbsp;")  # constant markup
+    return format_html('<span id="{}{}"></span>{}', _SLOT, index, spaces)
+
+
+def _page_labels(anchors: Mapping[str, Any], spans: Sequence[tuple[int, int]]) -> list[Label]:
+    """The numbers to draw into the slots on one page of the front."""
+    labels: list[Label] = []
+    for name, box in anchors.items():
+        if not name.startswith(_SLOT):
+            continue
+        first, count = spans[int(name[len(_SLOT) :])]
+        if count <= 0:
+            continue
+        last = first + count - 1
+        if count == 1:
+            lines: tuple[str, ...] = (str(first),)
+        elif _two_lines(str(first), str(last)):
+            lines = (f"{first}–", str(last))
+        else:
+            lines = (f"{first}–{last}",)
+        left, top, _right, bottom = box
+        # The slot's anchor is where its line's no-break space starts: the centre is half
+        # a space to the right (Liberation Serif's space is a quarter of its 10pt em).
+        labels.append(Label(x=left + _HALF_SPACE, top=top, bottom=bottom, lines=lines))
+    return labels
+
+
+def _spans(front_pages: int, body_pages: Sequence[int]) -> tuple[tuple[int, int], ...]:
+    """Where each document sits after the front: its first page and its page count."""
+    spans: list[tuple[int, int]] = []
+    first = front_pages + 1
+    for count in body_pages:
+        spans.append((first, count))
+        first += count
+    return tuple(spans)
+
+
+def _front(
+    case_file: CaseFile, documents: Sequence[FiledDocument], body_pages: Sequence[int]
+) -> tuple[PdfReader, dict[int, bytes]]:
+    """The cover and the index, rendered once, and per page of them the page numbers to
+    draw over it.
+
+    The index says on which page each document starts, which depends on how many pages the
+    cover and the index take. So the front is laid out with an empty slot (an anchor) in
+    each row's "Tờ/Trang số" cell, holding as many lines as its numbers will take; once its
+    length is known, the numbers are drawn into the slots. (WeasyPrint's layout is dropped
+    on return: it is not kept while the documents are copied.)"""
+    reserve = len(str(2 + 2 * len(documents) + sum(body_pages)))
+    document = _render_document(
+        "records/export_file.html",
+        {
+            "cover": cover_of(case_file),
+            "columns": ITEM_COLUMNS,
+            "column_widths": ITEM_WIDTHS,
+            "centered": ITEM_CENTERED,
+            "rows": [
+                dataclasses.replace(row, pages=_page_slot(index, body_pages[index], reserve))
+                for index, row in enumerate(item_rows(documents))
+            ],
+        },
+    )
+    spans = _spans(len(document.pages), body_pages)
+    overlays = {
+        number: labels_content(labels, page_height=page.height, size=PAGE_NUMBER_SIZE)
+        for number, page in enumerate(document.pages)
+        if (labels := _page_labels(page.anchors, spans))
+    }
+    return PdfReader(io.BytesIO(document.write_pdf())), overlays
 
 
 def case_file_pdf(case_file: CaseFile, out: IO[bytes]) -> PdfResult:
@@ -682,41 +545,12 @@ def case_file_pdf(case_file: CaseFile, out: IO[bytes]) -> PdfResult:
     body_pages = [0] * len(documents)
     for segment in segments:
         body_pages[segment.document_index] += segment.pages
-
-    def spans_after(front: int) -> tuple[tuple[int, int], ...]:
-        spans: list[tuple[int, int]] = []
-        first = front + 1
-        for count in body_pages:
-            spans.append((first, count))
-            first += count
-        return tuple(spans)
-
-    cover = cover_of(case_file)
-    front_pages = 2
-    front: PdfReader | None = None
-    for _attempt in range(4):
-        # The index says on which page each document starts, which depends on how many
-        # pages the cover and the index take: render until the count is stable.
-        spans = spans_after(front_pages)
-        data = _render_pdf(
-            "records/export_file.html",
-            {
-                "cover": cover,
-                "columns": ITEM_COLUMNS,
-                "column_widths": ITEM_WIDTHS,
-                "centered": ITEM_CENTERED,
-                "rows": item_rows(documents, spans=spans),
-            },
-        )
-        front = PdfReader(io.BytesIO(data))
-        if len(front.pages) == front_pages:
-            break
-        front_pages = len(front.pages)
-    assert front is not None
-    spans = spans_after(front_pages)
+    front, overlays = _front(case_file, documents, body_pages)
+    front_pages = len(front.pages)
+    spans = _spans(front_pages, body_pages)
     total = front_pages + sum(body_pages)
     sink = PdfSink(out, total_pages=total)
-    sink.add_pages(front, range(front_pages), {})
+    sink.add_pages(front, range(front_pages), {}, overlays=overlays)
     stand_in_mapping: dict[tuple[int, int], int] = {}
     for segment in segments:
         if segment.placeholder is not None:
@@ -725,7 +559,7 @@ def case_file_pdf(case_file: CaseFile, out: IO[bytes]) -> PdfResult:
             continue
         assert segment.file is not None
         with stream_stored(segment.file.stored) as handle:
-            reader = _open_pdf(handle)
+            reader = open_pdf(handle)
             if reader is None or len(reader.pages) != segment.pages:
                 raise RuntimeError(f"stored file {segment.file.sha256} changed while exporting")
             try:

@@ -221,6 +221,45 @@ def test_pdf_pages_keep_their_size_and_rotation(
     assert "Trang 5/10" in flat(rotated.extract_text() or "")
 
 
+def test_page_numbers_past_99_are_drawn_in_their_rows_of_the_index(
+    scenario: Scenario, personas: dict[str, User]
+) -> None:
+    # given a 120-page scan added to the first document: the others then start past page 100
+    writer = PdfWriter()
+    for _ in range(120):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    attach(scenario.incoming[0], buffer.getvalue(), "ban-quet.pdf", PDF, personas["clerk"])
+    out = io.BytesIO()
+    # when exported
+    result = case_file_pdf(scenario.case_file, out)
+    reader = PdfReader(io.BytesIO(out.getvalue()))
+    # then the front is still cover + one page of index, and the index gives each document's
+    # pages in this PDF ("124–126" on two lines: it does not fit the column on one line, as
+    # "3–123" does)
+    assert result.front_pages == 2 and result.pages == len(reader.pages) == 2 + 121 + 3 + 2
+    assert result.spans == ((3, 121), (124, 3), (127, 2))
+    placed: list[tuple[str, float]] = []
+
+    def seen(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip():
+            placed.append((text.strip(), cm[5] + tm[5] * cm[3]))
+
+    reader.pages[1].extract_text(visitor_text=seen)
+    texts = [text for text, _y in placed]
+    for line in ("3–123", "124–", "126", "127–", "128"):
+        assert line in texts, (line, texts)
+    # and each number sits on its row's first line, next to the row's ordinal, the second
+    # line below the first
+    y = dict(placed)
+    ordinals = [y_ for text, y_ in placed if text.split()[0] in {"1", "2", "3"}]
+    for first, ordinal in zip(("3–123", "124–", "127–"), ordinals, strict=True):
+        assert abs(y[first] - ordinal) < 1.5
+    assert y["124–"] - 15 < y["126"] < y["124–"] - 8
+    assert "Trang 128/128" in (reader.pages[-1].extract_text() or "")
+
+
 def test_withdrawn_and_annulled_documents_files_are_never_included(
     scenario: Scenario, personas: dict[str, User]
 ) -> None:

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET
 
 from govdoc.core.errors import DomainError, NotFound, ValidationFailed
 from govdoc.records.access import case_file_for, visible_case_files
-from govdoc.records.forms.file_forms import FileFilterForm
 from govdoc.records.models import CaseFile
 from govdoc.records.services.archival_package import archival_package_export
 from govdoc.records.services.file_export import (
@@ -27,8 +26,7 @@ from govdoc.records.services.file_export import (
     file_index_export,
     file_items_export,
 )
-from govdoc.records.views.file_pages import _filtered
-from govdoc.records.workflow import FileStatus
+from govdoc.records.views.file_filters import filter_labels, filtered_case_files
 
 
 def _agency_id(request: HttpRequest) -> int | None:
@@ -110,19 +108,13 @@ def file_index_export_view(request: HttpRequest, kind: str) -> FileResponse:
     if kind not in {"pdf", "xlsx"}:
         raise Http404()
     agency_id = _agency_id(request)
-    form, files = _filtered(request, visible_case_files(request.user, agency_id))
-    filters: dict[str, str] = {}
-    if isinstance(form, FileFilterForm) and form.is_valid():
-        data = form.cleaned_data
-        if data.get("nam"):
-            filters["Năm"] = str(data["nam"])
-        if data.get("trang_thai"):
-            filters["Trạng thái"] = str(FileStatus(data["trang_thai"]).label)
-        text = " ".join(str(data.get("q") or "").split())
-        if text:
-            filters["Tìm"] = text
+    form, files = filtered_case_files(request, visible_case_files(request.user, agency_id))
     export = file_index_export(
-        files=files, agency_id=agency_id, kind=kind, actor=request.user, filters=filters
+        files=files,
+        agency_id=agency_id,
+        kind=kind,
+        actor=request.user,
+        filters=filter_labels(form),
     )
     return serve(export)
 

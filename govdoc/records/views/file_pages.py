@@ -5,6 +5,7 @@ reopening — the documents waiting to be filed, and filing one document."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.contrib import messages
@@ -25,7 +26,6 @@ from govdoc.records.access import case_file_for, is_owner, leads_owner, visible_
 from govdoc.records.forms.file_forms import (
     CloseFileForm,
     EditFileForm,
-    FileFilterForm,
     OpenFileForm,
     ReasonForm,
     UploadForm,
@@ -34,7 +34,6 @@ from govdoc.records.forms.file_forms import (
 )
 from govdoc.records.models import CaseFile, CaseFileItem, PlannedFile
 from govdoc.records.selectors import (
-    files_holding,
     filing_suggestions,
     my_files,
     readable_documents,
@@ -51,6 +50,7 @@ from govdoc.records.services.files import (
     case_file_update,
     case_file_upload,
 )
+from govdoc.records.views.file_filters import filtered_case_files
 from govdoc.records.workflow import EDITABLE_FILE, FileStatus, PlanStatus
 
 PER_PAGE = 50
@@ -80,31 +80,19 @@ def _place_errors(form: Any, error: DomainError) -> None:
         form.add_error(None, error.message)
 
 
-def _filtered(request: HttpRequest, files: QuerySet[CaseFile]) -> tuple[Any, QuerySet[CaseFile]]:
-    # Without the model's ordering: DISTINCT would otherwise sort every visible file.
-    years = sorted(files.order_by().values_list("year", flat=True).distinct(), reverse=True)[:30]
-    form = FileFilterForm(request.GET or None, years=years)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("nam"):
-            files = files.filter(year=data["nam"])
-        if data.get("trang_thai"):
-            files = files.filter(status=data["trang_thai"])
-        text = " ".join(str(data.get("q") or "").split())
-        if text:
-            files = files.filter(
-                Q(code__icontains=text) | Q(title__icontains=text) | Q(notation__icontains=text)
-            )
-    return form, files
-
-
 def _list(request: HttpRequest, files: QuerySet[CaseFile], *, title: str, mine: bool) -> Any:
-    form, files = _filtered(request, files)
-    page = capped_page(
-        files.select_related("owner").order_by("-year", "notation", "pk"),
-        number=request.GET.get("trang"),
-        per_page=PER_PAGE,
+    form, files = filtered_case_files(request, files)
+    order = ("-year", "notation", "pk")
+    # The page's ids first, then its rows by key: the ids of a deep page come from the lists'
+    # covering index alone (no row read for the rows skipped), and the rows read are the
+    # page's 50 with their owners joined.
+    ids = capped_page(
+        files.order_by(*order).only("pk"), number=request.GET.get("trang"), per_page=PER_PAGE
     )
+    rows = CaseFile.objects.filter(pk__in=[f.pk for f in ids.rows]).order_by(*order)
+    if not mine:
+        rows = rows.select_related("owner")
+    page = dataclasses.replace(ids, rows=list(rows))
     query = request.GET.copy()
     query.pop("trang", None)
     return render(
@@ -117,7 +105,8 @@ def _list(request: HttpRequest, files: QuerySet[CaseFile], *, title: str, mine: 
             "page": page,
             "rows": [(f, STATUS_CSS.get(f.status, "")) for f in page.rows],
             "query": query.urlencode(),
-            "unfiled": _unfiled_count(request) if mine else 0,
+            # The navigation's count (same request, same object): counted once.
+            "unfiled": unfiled_badge(request) if mine else None,
         },
     )
 
@@ -129,11 +118,36 @@ def _file_or_404(request: HttpRequest, pk: int) -> CaseFile:
         raise Http404() from error
 
 
-def _unfiled_count(request: HttpRequest) -> int:
-    agency_id = _agency_id(request)
+class UnfiledBadge:
+    """How many documents the person handled and has not filed, counted the first time a
+    template asks (calling it) and then kept: the navigation and the "my files" page of the
+    same request share one count."""
+
+    def __init__(self, person_id: int, agency_id: int) -> None:
+        self._person_id = person_id
+        self._agency_id = agency_id
+        self._count: int | None = None
+
+    def __call__(self) -> int:
+        if self._count is None:
+            self._count = unfiled_documents(self._person_id, self._agency_id).count()
+        return self._count
+
+
+def unfiled_badge(request: HttpRequest) -> UnfiledBadge | None:
+    """The request's unfiled counter (one per request), or None for an anonymous person or
+    one without an agency (no query at all)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    agency_id = getattr(user, "agency_id", None)
     if agency_id is None:
-        return 0
-    return unfiled_documents(int(request.user.pk or 0), agency_id).count()
+        return None
+    badge: UnfiledBadge | None = getattr(request, "_govdoc_unfiled_badge", None)
+    if badge is None:
+        badge = UnfiledBadge(int(user.pk or 0), agency_id)
+        request._govdoc_unfiled_badge = badge  # type: ignore[attr-defined]
+    return badge
 
 
 @login_required
@@ -488,22 +502,3 @@ def file_document_view(request: HttpRequest, document_id: int) -> HttpResponse:
         return redirect(back)
     messages.success(request, f"Đã lưu văn bản vào hồ sơ {case_file.code}.")
     return redirect(back)
-
-
-def filing_panel_context(request: HttpRequest, document_id: int, *, done: bool) -> dict[str, Any]:
-    """The "Hồ sơ" section of a document's page: the files holding it that the person sees,
-    and where they may file it (highlighted once the document is done)."""
-    agency_id = _agency_id(request) or 0
-    holding = list(files_holding(request.user, agency_id, document_id).order_by("-year")[:20])
-    mine_holding = any(f.owner_id == request.user.pk for f in holding)
-    mine, planned = filing_suggestions(request.user, agency_id)
-    return {
-        "template": "records/_filing_panel.html",
-        "document_id": document_id,
-        "holding": holding,
-        "mine": mine,
-        "planned": planned,
-        "prompt": done and not mine_holding,
-        "filed_by_me": mine_holding,
-        "next": request.get_full_path(),
-    }
