@@ -25,9 +25,6 @@ import argparse
 import base64
 import io
 import os
-import platform
-import random
-import subprocess
 import sys
 import time
 import zipfile
@@ -37,26 +34,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import _cpu_model, _meminfo_gib, load_average
+from common import print_machine_lxml, scanned_document
 from lxml import etree
 
-from govdoc.exchange.edxml import Attachment, Limits, build_document_packet, parse_packet
-from govdoc.exchange.edxml.tests.samples import document
+from govdoc.exchange.edxml import Limits, build_document_packet, parse_packet
 
 NS = "{http://www.mic.gov.vn/TBT/QCVN_102_2016}"
-
-
-def machine() -> None:
-    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    print(f"  {'nproc':<13} {nproc}")
-    print(f"  {'cpu':<13} {_cpu_model()}")
-    print(f"  {'memory':<13} {_meminfo_gib()}")
-    print(f"  {'platform':<13} {platform.platform()}")
-    print(f"  {'python':<13} {platform.python_version()}")
-    print(
-        f"  {'lxml':<13} {etree.__version__} (libxml2 {'.'.join(map(str, etree.LIBXML_VERSION))})"
-    )
-    print(f"  {'load average':<13} {load_average()}")
 
 
 def best_rate(action: Callable[[], object], n: int, rounds: int) -> float:
@@ -86,25 +69,15 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.pop("DJANGO_SETTINGS_MODULE", None)
 
-    content = random.Random(102).randbytes(args.size)
-    packet = document(
-        attachments=(
-            Attachment(
-                content_id="scan-1",
-                name="Công văn 7816 (bản quét).pdf",
-                data=content,
-                content_type="application/pdf",
-                description="Bản quét",
-            ),
-        )
-    )
+    packet = scanned_document(args.size)
+    content = packet.attachments[0].data
     limits = Limits()
     data = build_document_packet(packet)
     assert parse_packet(data, limits=limits) == packet
     assert bare_decode(data) == content
 
     print("edXML build + parse (benchmarks/bench_edxml.py)")
-    machine()
+    print_machine_lxml()
     print(f"  packet        {len(data) / 1024 / 1024:.2f} MB ({args.size} byte attachment)")
     print(f"  runs          {args.n} per round, best of {args.rounds}")
     build = best_rate(lambda: build_document_packet(packet), args.n, args.rounds)

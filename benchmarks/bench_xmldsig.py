@@ -24,9 +24,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
-import random
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -35,33 +32,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import _cpu_model, _meminfo_gib, load_average
+from common import print_machine_lxml, scanned_document
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from lxml import etree
 
-from govdoc.exchange.edxml import Attachment, build_document_packet
-from govdoc.exchange.edxml.tests.samples import document
+from govdoc.exchange.edxml import build_document_packet
 from govdoc.exchange.xmldsig import sign_packet, sign_packet_with_signer, verify_packet
 from govdoc.signatures.testing_pki import issue_certificate, make_test_pki
 
 PASSWORD = "mat-khau-bench"
-
-
-def machine() -> None:
-    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    print(f"  {'nproc':<13} {nproc}")
-    print(f"  {'cpu':<13} {_cpu_model()}")
-    print(f"  {'memory':<13} {_meminfo_gib()}")
-    print(f"  {'platform':<13} {platform.platform()}")
-    print(f"  {'python':<13} {platform.python_version()}")
-    print(
-        f"  {'lxml':<13} {etree.__version__} (libxml2 {'.'.join(map(str, etree.LIBXML_VERSION))})"
-    )
-    print(f"  {'load average':<13} {load_average()}")
 
 
 def best_ms(action: Callable[[], object], n: int, rounds: int) -> tuple[float, float]:
@@ -118,19 +100,7 @@ def main() -> None:
         PASSWORD,
     )
 
-    content = random.Random(102).randbytes(args.size)
-    packet = document(
-        attachments=(
-            Attachment(
-                content_id="scan-1",
-                name="Công văn 7816 (bản quét).pdf",
-                data=content,
-                content_type="application/pdf",
-                description="Bản quét",
-            ),
-        )
-    )
-    unsigned = build_document_packet(packet)
+    unsigned = build_document_packet(scanned_document(args.size))
 
     def sign() -> bytes:
         return sign_packet(unsigned, key=key, certificate=certificate, chain=chain, now=now)
@@ -149,7 +119,7 @@ def main() -> None:
         return XMLVerifier().verify(signed, x509_cert=certificate, expect_references=1)
 
     print("XML-DSig sign and verify (benchmarks/bench_xmldsig.py)")
-    machine()
+    print_machine_lxml()
     print(f"  packet        {len(signed) / 1024:.0f} KiB signed ({args.size} byte attachment)")
     print(f"  runs          {args.n} per round, best of {args.rounds}")
     print()

@@ -19,7 +19,10 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from govdoc.exchange.edxml import DocumentPacket
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -147,6 +150,43 @@ def print_machine() -> None:
 
 def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def print_machine_lxml() -> None:
+    """The machine and the lxml/libxml2 versions, for the scripts with no database."""
+    from lxml import etree
+
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    print(f"  {'nproc':<13} {nproc}")
+    print(f"  {'cpu':<13} {_cpu_model()}")
+    print(f"  {'memory':<13} {_meminfo_gib()}")
+    print(f"  {'platform':<13} {platform.platform()}")
+    print(f"  {'python':<13} {platform.python_version()}")
+    print(
+        f"  {'lxml':<13} {etree.__version__} (libxml2 {'.'.join(map(str, etree.LIBXML_VERSION))})"
+    )
+    print(f"  {'load average':<13} {load_average()}")
+
+
+def scanned_document(size: int) -> DocumentPacket:
+    """The test suite's sample document with one attachment of `size` random bytes (seeded)."""
+    import random
+
+    from govdoc.exchange.edxml import Attachment
+    from govdoc.exchange.edxml.tests.samples import document
+
+    content = random.Random(102).randbytes(size)
+    return document(
+        attachments=(
+            Attachment(
+                content_id="scan-1",
+                name="Công văn 7816 (bản quét).pdf",
+                data=content,
+                content_type="application/pdf",
+                description="Bản quét",
+            ),
+        )
+    )
 
 
 ANALYZED_TABLES = (

@@ -1,5 +1,6 @@
 """A throw-away PKI for the mutual-TLS tests: a CA, the hub's server certificate and agencies'
-client certificates, made with `cryptography` at test time (no committed keys)."""
+client certificates, made with `cryptography` at test time (no committed keys). The
+certificates are built by `govdoc.core.testing_pki` (the hub imports only the core)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from govdoc.core.testing_pki import Extension, ca_certificate, issue_certificate
+
+VALID_FROM = dt.timedelta(minutes=5)
+VALID_UNTIL = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -43,65 +49,33 @@ class Issued:
         return cert_path, key_path
 
 
-def _name(common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-
-
 def make_ca(common_name: str = "govdoc hub test CA") -> Issued:
     key = ec.generate_private_key(ec.SECP256R1())
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(_name(common_name))
-        .issuer_name(_name(common_name))
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
+    cert = ca_certificate(
+        key,
+        common_name,
+        valid_from=VALID_FROM,
+        valid_until=VALID_UNTIL,
+        path_length=0,
+        digital_signature=True,
     )
     return Issued(cert=cert, key=key)
 
 
 def issue(ca: Issued, common_name: str, *, server: bool = False) -> Issued:
     key = ec.generate_private_key(ec.SECP256R1())
-    now = dt.datetime.now(dt.UTC)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(_name(common_name))
-        .issuer_name(ca.cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.ExtendedKeyUsage(
-                [ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH]
-            ),
-            critical=False,
-        )
-    )
+    usage = ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH
+    extensions: list[Extension] = [(x509.ExtendedKeyUsage([usage]), False)]
     if server:
-        builder = builder.add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-    return Issued(cert=builder.sign(ca.key, hashes.SHA256()), key=key)
+        names = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+        extensions.append((x509.SubjectAlternativeName(names), False))
+    cert = issue_certificate(
+        key.public_key(),
+        common_name,
+        ca_key=ca.key,
+        ca_cert=ca.cert,
+        valid_from=VALID_FROM,
+        valid_until=VALID_UNTIL,
+        extensions=extensions,
+    )
+    return Issued(cert=cert, key=key)
