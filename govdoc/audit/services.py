@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from govdoc.audit.models import AuditEvent
+from govdoc.core import sql_rows
 from govdoc.core.request_context import client_ip
 
 
@@ -83,5 +84,5 @@ def audit_record(
     if pending is not None:
         pending.append(event)
     else:
-        event.save()
+        sql_rows.save_new(event)  # one INSERT built once: every service writes here
     return event

@@ -1,7 +1,7 @@
-"""The hub's hot statements (every call authenticates and is journaled; every packet is sent,
-fetched and acknowledged) written in SQL, without the ORM building each query again: on this
+"""Hot statements written in SQL, without the ORM building each query again: on this
 hardware the ORM spends ≈ 1 ms of CPU composing a one-row SELECT that runs in ≈ 0.15 ms
-(docs/benchmarks.md, "Interconnection end to end").
+(docs/benchmarks.md, "Interconnection end to end"). For the paths every packet takes (the
+hub's calls, an installation receiving a packet), not for ordinary pages.
 
 Values go in through each field's own preparation (`get_db_prep_save`: datetimes, UUIDs and
 JSON as the backend stores them) and come out through the field's converters, into model
@@ -98,19 +98,57 @@ def load(model: type[M], attnames: Sequence[str], values: Sequence[Any]) -> M:
     return model.from_db(connection.alias, list(attnames), ordered)
 
 
+@functools.cache
+def _insert_sql(
+    model: type[models.Model], attnames: tuple[str, ...], rows: int, conflict: tuple[str, ...]
+) -> str:
+    one = "(" + ", ".join(["%s"] * len(attnames)) + ")"
+    ignore = ""
+    if conflict:
+        ignore = f" ON CONFLICT ({columns(model, conflict)}) DO NOTHING"
+    return (
+        f"INSERT INTO {table(model)} ({columns(model, attnames)}) VALUES "
+        + ", ".join([one] * rows)
+        + f"{ignore} RETURNING {column(model, model._meta.pk.attname)}"
+    )
+
+
 def insert(model: type[models.Model], values: Mapping[str, Any]) -> int:
     """One INSERT of `values` (attribute name → Python value); returns the new primary key."""
-    names = list(values)
-    placeholders = ", ".join(["%s"] * len(names))
-    sql = (
-        f"INSERT INTO {table(model)} ({columns(model, tuple(names))}) VALUES ({placeholders}) "
-        f"RETURNING {column(model, model._meta.pk.attname)}"
-    )
+    pk = _insert_one(model, values, ())
+    assert pk is not None, "an INSERT without ON CONFLICT returns its row"
+    return pk
+
+
+def insert_new(
+    model: type[models.Model], values: Mapping[str, Any], *, unique: tuple[str, ...]
+) -> int | None:
+    """One INSERT … ON CONFLICT (`unique`: the columns of a unique constraint) DO NOTHING
+    (PostgreSQL and SQLite): the new primary key, or None if such a row was there."""
+    return _insert_one(model, values, unique)
+
+
+def _insert_one(
+    model: type[models.Model], values: Mapping[str, Any], conflict: tuple[str, ...]
+) -> int | None:
+    names = tuple(values)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [prep(model, name, values[name]) for name in names])
+        cursor.execute(
+            _insert_sql(model, names, 1, conflict),
+            [prep(model, name, values[name]) for name in names],
+        )
         row = cursor.fetchone()
-    assert row is not None
-    return int(row[0])
+    return None if row is None else int(row[0])
+
+
+def instance(model: type[M], pk: int, values: Mapping[str, Any]) -> M:
+    """The model instance of a row just inserted with `values` (as `objects.create` gives it,
+    without a query)."""
+    made = model(**values)
+    made.pk = pk
+    made._state.adding = False
+    made._state.db = connection.alias
+    return made
 
 
 def execute(sql: str, params: Sequence[Any]) -> int:
@@ -124,3 +162,63 @@ def rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()]
+
+
+@functools.cache
+def _written(model: type[models.Model], with_pk: bool) -> tuple[models.Field[Any, Any], ...]:
+    """The fields an INSERT of a new instance writes (not a generated column, not the
+    automatic key unless it was given)."""
+    return tuple(
+        field
+        for field in model._meta.local_concrete_fields
+        if not field.generated and (with_pk or not field.primary_key)
+    )
+
+
+def save_new(made: M) -> M:
+    """`made.save()` for a new instance, in one INSERT built once per model: every field as
+    the ORM would write it (Python defaults already set by the constructor, `auto_now`
+    filled by `pre_save`). No signals are sent: for models nothing listens to."""
+    save_new_many([made])
+    return made
+
+
+def save_new_many(made: Sequence[M]) -> Sequence[M]:
+    """`save_new` for several instances of one model, in one INSERT."""
+    if not made:
+        return made
+    model = type(made[0])
+    with_pk = made[0].pk is not None
+    fields = _written(model, with_pk)
+    names = tuple(field.attname for field in fields)
+    params = [
+        field.get_db_prep_save(field.pre_save(item, True), connection)
+        for item in made
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(model, names, len(made), ()), params)
+        keys = [row[0] for row in cursor.fetchall()]
+    for item, key in zip(made, keys, strict=True):
+        item.pk = key
+        item._state.adding = False
+        item._state.db = connection.alias
+    return made
+
+
+@functools.cache
+def _update_sql(model: type[models.Model], changed: tuple[str, ...], where: tuple[str, ...]) -> str:
+    sets = ", ".join(f"{column(model, name)} = %s" for name in changed)
+    conditions = " AND ".join(f"{column(model, name)} = %s" for name in where)
+    return f"UPDATE {table(model)} SET {sets} WHERE {conditions}"
+
+
+def update(
+    model: type[models.Model], changes: Mapping[str, Any], *, where: Mapping[str, Any]
+) -> int:
+    """`objects.filter(**where).update(**changes)` for equality conditions on attribute
+    names, in SQL built once per shape; how many rows changed."""
+    changed, conditions = tuple(changes), tuple(where)
+    params = [prep(model, name, changes[name]) for name in changed]
+    params += [prep(model, name, where[name]) for name in conditions]
+    return execute(_update_sql(model, changed, conditions), params)

@@ -12,9 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.utils import timezone
 
+from govdoc.core import sql_rows
 from govdoc.core.errors import ValidationFailed
 from govdoc.documents.models import StoredFile
 from govdoc.documents.sniffing import ACCEPTED_EXTENSIONS, FileKind, name_matches, sniff
@@ -85,28 +85,8 @@ def _insert_new(**values: Any) -> StoredFile | None:
     """One statement, INSERT … ON CONFLICT DO NOTHING RETURNING id (PostgreSQL, SQLite):
     the record if the content is new, None if it was already stored."""
     values["created_at"] = timezone.now()
-    table = StoredFile._meta.db_table
-    columns = list(values)
-    field = StoredFile._meta.get_field
-    params = [
-        field(column).get_db_prep_save(values[column], connection)  # type: ignore[union-attr]
-        for column in columns
-    ]
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))}) "
-            f"ON CONFLICT ({quote('sha256')}) DO NOTHING RETURNING {quote('id')}",
-            params,
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    stored = StoredFile(id=int(row[0]), **values)
-    stored._state.adding = False
-    stored._state.db = connection.alias
-    return stored
+    pk = sql_rows.insert_new(StoredFile, values, unique=("sha256",))
+    return None if pk is None else sql_rows.instance(StoredFile, pk, values)
 
 
 def open_stored(stored: StoredFile) -> bytes:

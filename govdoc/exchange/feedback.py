@@ -24,4 +24,6 @@ def on_receipt(event: ReceiptEvent) -> None:
 
 
 def connect() -> None:
-    receipt_events.register_receipt_listener(on_receipt)
+    # It only queues a task (written with the change in the database queue): called inside
+    # the transaction, not as one more commit after it.
+    receipt_events.register_receipt_listener(on_receipt, in_transaction=True)

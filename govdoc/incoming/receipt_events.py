@@ -4,7 +4,10 @@ Apps above this one register a listener (the outgoing app updates its per-recipi
 dispatch status; the exchange app sends edXML status packets). Each listener is called once
 per event, after the transaction that made the change commits — never for a change that
 rolled back. A listener must be quick and must not raise: do network work in a task it
-enqueues. An exception in one listener is logged and the others still run.
+enqueues. An exception in one listener is logged and the others still run. A listener that
+only writes to the database (e.g. queues a task with `enqueue_on_commit`) may ask to be
+called inside the transaction instead (`in_transaction=True`): its writes commit or roll
+back with the change, in a savepoint of their own so that its failure is logged, not fatal.
 
 Events (`ReceiptEvent.event`), and the edXML status code they correspond to (DOMAIN §5.3):
 
@@ -56,24 +59,32 @@ class ReceiptEvent:
 
 ReceiptListener = Callable[[ReceiptEvent], None]
 _listeners: list[ReceiptListener] = []
+_in_transaction: list[ReceiptListener] = []
 
 
-def register_receipt_listener(listener: ReceiptListener) -> None:
-    """Call `listener(event)` after commit for every receipt event (registered once, however
-    often this is called with it — e.g. from an AppConfig.ready() run twice)."""
-    if listener not in _listeners:
-        _listeners.append(listener)
+def register_receipt_listener(listener: ReceiptListener, *, in_transaction: bool = False) -> None:
+    """Call `listener(event)` after commit (or, with `in_transaction`, inside the transaction)
+    for every receipt event (registered once, however often this is called with it — e.g.
+    from an AppConfig.ready() run twice)."""
+    chosen = _in_transaction if in_transaction else _listeners
+    if listener not in chosen:
+        chosen.append(listener)
 
 
 def unregister_receipt_listener(listener: ReceiptListener) -> None:
-    if listener in _listeners:
-        _listeners.remove(listener)
+    for chosen in (_listeners, _in_transaction):
+        if listener in chosen:
+            chosen.remove(listener)
 
 
-def _dispatch(event: ReceiptEvent) -> None:
-    for listener in list(_listeners):
+def _dispatch(event: ReceiptEvent, listeners: list[ReceiptListener], *, savepoint: bool) -> None:
+    for listener in list(listeners):
         try:
-            listener(event)
+            if savepoint:
+                with transaction.atomic():
+                    listener(event)
+            else:
+                listener(event)
         except Exception:
             logger.exception(
                 "receipt listener %r failed on %s of received document %s",
@@ -110,5 +121,8 @@ def receipt_event_emit(
         at=timezone.now(),
         actor_name=actor_name or _actor_name(actor),
     )
-    transaction.on_commit(lambda: _dispatch(item))
+    if _in_transaction:
+        _dispatch(item, _in_transaction, savepoint=True)
+    if _listeners:
+        transaction.on_commit(lambda: _dispatch(item, _listeners, savepoint=False))
     return item

@@ -10,6 +10,7 @@ will do the same for packets from the interconnection axis (channel INTERCONNECT
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -18,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
+from govdoc.core import sql_rows
+from govdoc.core.batch_memo import remembered
 from govdoc.core.db import lock_for_transaction
 from govdoc.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from govdoc.documents.models import DocumentType, FileRole, Priority, StoredFile
@@ -77,24 +80,29 @@ def _history(
     data: dict[str, Any] | None = None,
 ) -> None:
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    ReceivedHistory.objects.create(
-        received=received,
-        at=timezone.now(),
-        actor=actor if authenticated else None,
-        actor_name=(actor_name or _name(actor))[:200],
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        note=note[:1000],
-        data=data or {},
+    sql_rows.save_new(
+        ReceivedHistory(
+            received=received,
+            at=timezone.now(),
+            actor=actor if authenticated else None,
+            actor_name=(actor_name or _name(actor))[:200],
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            note=note[:1000],
+            data=data or {},
+        )
     )
 
 
 def _clerks(agency_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True, roles__agency_id=agency_id, roles__role=Role.CLERK
-        ).distinct()
+    return remembered(
+        ("incoming.clerks", agency_id),
+        lambda: list(
+            User.objects.filter(
+                is_active=True, roles__agency_id=agency_id, roles__role=Role.CLERK
+            ).distinct()
+        ),
     )
 
 
@@ -149,11 +157,18 @@ def _sender_of(sender: Agency | ReceivedSender) -> tuple[Agency | None, str, str
 def _document_type(metadata: ReceivedInput) -> tuple[DocumentType | None, str]:
     """The type by id, else by name (case-insensitive); the name as sent is kept."""
     found: DocumentType | None = None
-    if metadata.document_type_id is not None:
-        found = DocumentType.objects.filter(pk=metadata.document_type_id).first()
+    type_id = metadata.document_type_id
+    if type_id is not None:
+        found = remembered(
+            ("incoming.document_type", type_id),
+            lambda: DocumentType.objects.filter(pk=type_id).first(),
+        )
     name = _clean(metadata.document_type_name)
     if found is None and name:
-        found = DocumentType.objects.filter(name__iexact=name).first()
+        found = remembered(
+            ("incoming.document_type_named", name.casefold()),
+            lambda: DocumentType.objects.filter(name__iexact=name).first(),
+        )
     return found, (name or (found.name if found is not None else ""))[:100]
 
 
@@ -217,7 +232,19 @@ def _check_delivery(
 
 
 def _existing(agency: Agency, external_ref: str) -> ReceivedDocument | None:
-    return ReceivedDocument.objects.filter(agency=agency, external_ref=external_ref).first()
+    # Asked of every delivery and nearly always absent: the key first, in SQL (the ORM's
+    # full-row SELECT costs ≈ 2.5 ms of CPU to build), the record only when there is one.
+    found = sql_rows.rows(_existing_sql(), [agency.pk, external_ref])
+    return ReceivedDocument.objects.get(pk=found[0][0]) if found else None
+
+
+@functools.cache
+def _existing_sql() -> str:
+    return (
+        f"SELECT {sql_rows.column(ReceivedDocument, 'id')} FROM {sql_rows.table(ReceivedDocument)}"
+        f" WHERE {sql_rows.column(ReceivedDocument, 'agency_id')} = %s"
+        f" AND {sql_rows.column(ReceivedDocument, 'external_ref')} = %s LIMIT 1"
+    )
 
 
 def received_deliver(
@@ -265,39 +292,43 @@ def received_deliver(
         document_type, type_name = _document_type(metadata)
         # No savepoint around the INSERT: under the lock nobody else delivers this reference
         # (the unique constraint stays the last guard: a violation is an error, not a repeat).
-        received = ReceivedDocument.objects.create(
-            agency=agency,
-            channel=channel,
-            sender_agency=sender_agency,
-            sender_organ_id=sender_organ_id,
-            sender_name=sender_name,
-            document_type=document_type,
-            document_type_name=type_name,
-            code_number=metadata.code_number.strip(),
-            code_notation=metadata.code_notation.strip(),
-            issued_date=metadata.issued_date,
-            subject=_clean(metadata.subject),
-            signer_name=_clean(metadata.signer_name),
-            signer_position=_clean(metadata.signer_position),
-            priority=metadata.priority,
-            due_date=metadata.due_date,
-            document_identifier=metadata.document_identifier.strip(),
-            page_count=metadata.page_count,
-            to_places=metadata.to_places.strip(),
-            description=metadata.description.strip(),
-            external_ref=external_ref,
-            received_at=timezone.now(),
-            status=ReceivedStatus.WAITING,
-        )
-        ReceivedFile.objects.bulk_create(
-            ReceivedFile(
-                received=received,
-                stored=stored,
-                role=role,
-                name=(name.strip() or "tep")[:255],
-                position=position,
+        received = sql_rows.save_new(
+            ReceivedDocument(
+                agency=agency,
+                channel=channel,
+                sender_agency=sender_agency,
+                sender_organ_id=sender_organ_id,
+                sender_name=sender_name,
+                document_type=document_type,
+                document_type_name=type_name,
+                code_number=metadata.code_number.strip(),
+                code_notation=metadata.code_notation.strip(),
+                issued_date=metadata.issued_date,
+                subject=_clean(metadata.subject),
+                signer_name=_clean(metadata.signer_name),
+                signer_position=_clean(metadata.signer_position),
+                priority=metadata.priority,
+                due_date=metadata.due_date,
+                document_identifier=metadata.document_identifier.strip(),
+                page_count=metadata.page_count,
+                to_places=metadata.to_places.strip(),
+                description=metadata.description.strip(),
+                external_ref=external_ref,
+                received_at=timezone.now(),
+                status=ReceivedStatus.WAITING,
             )
-            for position, (stored, role, name) in enumerate(ordered)
+        )
+        sql_rows.save_new_many(
+            [
+                ReceivedFile(
+                    received=received,
+                    stored=stored,
+                    role=role,
+                    name=(name.strip() or "tep")[:255],
+                    position=position,
+                )
+                for position, (stored, role, name) in enumerate(ordered)
+            ]
         )
         _history(
             received,

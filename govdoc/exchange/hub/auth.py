@@ -29,7 +29,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from govdoc.exchange.hub import conf, rows
+from govdoc.core import sql_rows as rows
+from govdoc.exchange.hub import conf
 from govdoc.exchange.hub.errors import (
     AgencyInactive,
     MtlsMismatch,

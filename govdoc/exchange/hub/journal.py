@@ -28,7 +28,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 
-from govdoc.exchange.hub import rows
+from govdoc.core import sql_rows as rows
 from govdoc.exchange.hub.auth import Caller, client_ip
 from govdoc.exchange.hub.models import HubCall
 

@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 
-from govdoc.exchange.hub import rows
+from govdoc.core import sql_rows as rows
 from govdoc.exchange.hub.models import OPEN_STATUSES, Agency, Delivery, Packet
 
 DEFAULT_LIMIT = 100

@@ -19,8 +19,9 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from govdoc.core import sql_rows as rows
 from govdoc.core.errors import NotFound, ValidationFailed
-from govdoc.exchange.hub import conf, rows
+from govdoc.exchange.hub import conf
 from govdoc.exchange.hub.auth import PREFIX_SHOWN, hash_key, new_key, normalize_fingerprint
 from govdoc.exchange.hub.errors import (
     Gone,

@@ -3,6 +3,7 @@ set by an administrator, kept encrypted, never shown again."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 import time
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
+from govdoc.core import sql_rows
 from govdoc.core.errors import Forbidden, ValidationFailed
 from govdoc.exchange.models import ExchangeAccount
 from govdoc.organizations.access import has_role
@@ -86,12 +88,6 @@ def account_set(
     return account
 
 
-def account_for(agency_id: int, transport: str) -> ExchangeAccount | None:
-    return ExchangeAccount.objects.filter(
-        agency_id=agency_id, transport=transport, is_active=True
-    ).first()
-
-
 def token_of(account: ExchangeAccount) -> str:
     if account.encrypted_token is None:
         return ""
@@ -131,6 +127,39 @@ def packet_key(account: ExchangeAccount) -> PacketKey | None:
     return opened
 
 
+# What `signing_key` last opened per account, under the account's `updated_at` (set by every
+# `account_set`): a packet signed asks one short statement, not the whole row with its blobs.
+_signing: dict[int, tuple[Any, PacketKey | None]] = {}
+
+
+@functools.cache
+def _version_sql() -> str:
+    column = functools.partial(sql_rows.column, ExchangeAccount)
+    return (
+        f"SELECT {column('id')}, {column('updated_at')} FROM {sql_rows.table(ExchangeAccount)}"
+        f" WHERE {column('agency_id')} = %s AND {column('transport')} = %s"
+        f" AND {column('is_active')} = %s"
+    )
+
+
+def signing_key(agency_id: int, transport: str) -> PacketKey | None:
+    """The active packet key of the agency on `transport` (None without one)."""
+    found = sql_rows.rows(
+        _version_sql(),
+        [agency_id, transport, sql_rows.prep(ExchangeAccount, "is_active", True)],
+    )
+    if not found:
+        return None
+    pk, version = found[0]
+    cached = _signing.get(pk)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    key = packet_key(ExchangeAccount.objects.get(pk=pk))
+    with _keys_lock:
+        _signing[pk] = (version, key)
+    return key
+
+
 # The hub token of each hosted agency, kept per process for TOKEN_TTL seconds instead of a
 # query and a decryption on every HTTP call. A token changed here is seen at once by this
 # process (`account_set` forgets it) and within TOKEN_TTL by the others; a token the hub
@@ -161,4 +190,5 @@ def forget_credentials() -> None:
     """Drop what this process keeps (after a change of an account, and in tests)."""
     with _keys_lock:
         _keys.clear()
+        _signing.clear()
     _tokens.clear()

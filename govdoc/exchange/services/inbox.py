@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from govdoc.core import sql_rows
+from govdoc.core.batch_memo import batch_memo, remembered
 from govdoc.core.errors import DomainError
 from govdoc.core.tasks_queue import enqueue_on_commit
 from govdoc.documents.models import FileRole
@@ -79,13 +81,15 @@ class Refusal(Exception):
 
 
 def _event(packet: InboxPacket, action: str, before: str, after: str, note: str = "") -> None:
-    PacketEvent.objects.create(
-        inbox=packet,
-        at=timezone.now(),
-        action=action,
-        from_status=before,
-        to_status=after,
-        note=note[:1000],
+    sql_rows.save_new(
+        PacketEvent(
+            inbox=packet,
+            at=timezone.now(),
+            action=action,
+            from_status=before,
+            to_status=after,
+            note=note[:1000],
+        )
     )
 
 
@@ -93,8 +97,8 @@ def _move(packet: InboxPacket, action: str, **changes: object) -> bool:
     target = next_inbox_status(packet.status, action)
     if target is None:
         return False
-    updated = InboxPacket.objects.filter(pk=packet.pk, status=packet.status).update(
-        status=target, **changes
+    updated = sql_rows.update(
+        InboxPacket, {"status": target, **changes}, where={"id": packet.pk, "status": packet.status}
     )
     if updated != 1:
         return False
@@ -200,14 +204,16 @@ def _keep(agency: Agency, transport: str, ref: ReceivedRef, data: bytes) -> Inbo
     try:
         with transaction.atomic():
             stored = store_bytes(data=data, kind=XML)
-            packet = InboxPacket.objects.create(
-                agency=agency,
-                transport=transport,
-                external_id=ref.id,
-                sha256=digest,
-                packet=stored,
-                sender_organ_id=ref.sender_organ_id[:13],
-                received_at=timezone.now(),
+            packet = sql_rows.save_new(
+                InboxPacket(
+                    agency=agency,
+                    transport=transport,
+                    external_id=ref.id,
+                    sha256=digest,
+                    packet=stored,
+                    sender_organ_id=ref.sender_organ_id[:13],
+                    received_at=timezone.now(),
+                )
             )
             _event(packet, "receive", "", InboxStatus.RECEIVED, f"{len(data)} byte")
             return packet
@@ -232,8 +238,9 @@ def inbox_apply_pending(
         if not claimed:
             return 0
         roots = _roots()  # once per batch, not per packet
-        for packet in claimed:
-            _apply_claimed(packet, authenticated_sender=packet.sender_organ_id, roots=roots)
+        with batch_memo():  # the clerks, types and senders read once per batch too
+            for packet in claimed:
+                _apply_claimed(packet, authenticated_sender=packet.sender_organ_id, roots=roots)
     # The batch's acknowledgements, in one call per transport and agency where the
     # transport can (the hub's POST /acks).
     ends: dict[tuple[str, str], list[Acknowledgement]] = {}
@@ -391,7 +398,10 @@ def _apply_document(packet: InboxPacket, document: DocumentPacket) -> str:
         return _apply_revocation(agency, document)
     if document.bussiness.doc_type == BussinessDocType.UPDATE:
         return _apply_update(agency, document)
-    known = Agency.objects.filter(organ_id=sender.organ_id).first()
+    known = remembered(
+        ("organizations.agency", sender.organ_id),
+        lambda: Agency.objects.filter(organ_id=sender.organ_id).first(),
+    )
     files = []
     for index, attachment in enumerate(document.attachments):
         kind = sniff(attachment.data)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govdoc.audit.services import audit_record
+from govdoc.core import sql_rows
 from govdoc.core.errors import Forbidden, InvalidTransition
 from govdoc.documents.sniffing import FileKind
 from govdoc.documents.storage import open_stored, store_bytes
@@ -40,13 +41,15 @@ def _worker_name() -> str:
 
 
 def _event(packet: OutboxPacket, action: str, before: str, after: str, note: str = "") -> None:
-    PacketEvent.objects.create(
-        outbox=packet,
-        at=timezone.now(),
-        action=action,
-        from_status=before,
-        to_status=after,
-        note=note[:1000],
+    sql_rows.save_new(
+        PacketEvent(
+            outbox=packet,
+            at=timezone.now(),
+            action=action,
+            from_status=before,
+            to_status=after,
+            note=note[:1000],
+        )
     )
 
 
@@ -71,18 +74,20 @@ def outbox_enqueue(
     it is sent after commit, or not at all if the change rolled back)."""
     stored = store_bytes(data=packet, kind=XML)
     now = timezone.now()
-    row = OutboxPacket.objects.create(
-        agency=agency,
-        kind=kind,
-        transport=transport,
-        to_organ_ids=list(to),
-        packet=stored,
-        subject_ref=subject_ref[:100],
-        document_identifier=document_identifier[:100],
-        priority=priority,
-        status=OutboxStatus.QUEUED,
-        next_attempt_at=now,
-        created_at=now,
+    row = sql_rows.save_new(
+        OutboxPacket(
+            agency=agency,
+            kind=kind,
+            transport=transport,
+            to_organ_ids=list(to),
+            packet=stored,
+            subject_ref=subject_ref[:100],
+            document_identifier=document_identifier[:100],
+            priority=priority,
+            status=OutboxStatus.QUEUED,
+            next_attempt_at=now,
+            created_at=now,
+        )
     )
     _event(row, "queue", "", OutboxStatus.QUEUED)
     return row
@@ -95,9 +100,16 @@ def _move(
     target = next_outbox_status(packet.status, action)
     if target is None:
         return False
-    updated = OutboxPacket.objects.filter(
-        pk=packet.pk, status=packet.status, **(where or {})
-    ).update(status=target, **changes)
+    if where:
+        updated = OutboxPacket.objects.filter(pk=packet.pk, status=packet.status, **where).update(
+            status=target, **changes
+        )
+    else:  # every send passes here: the statement built once
+        updated = sql_rows.update(
+            OutboxPacket,
+            {"status": target, **changes},
+            where={"id": packet.pk, "status": packet.status},
+        )
     if updated != 1:
         return False
     before = packet.status

@@ -16,7 +16,7 @@ from govdoc.core.tasks_queue import enqueue_on_commit
 from govdoc.exchange.edxml.build import build_document_packet, build_status_packet
 from govdoc.exchange.edxml.model import DocumentPacket, StatusPacket
 from govdoc.exchange.models import OutboxPacket
-from govdoc.exchange.services.accounts import account_for, packet_key
+from govdoc.exchange.services.accounts import signing_key
 from govdoc.exchange.services.outbox import outbox_enqueue
 from govdoc.exchange.workflow import PacketKind
 from govdoc.exchange.xmldsig.signing import sign_packet
@@ -43,8 +43,7 @@ def signed(agency: Agency, transport: str, data: bytes) -> bytes | None:
     """The packet signed with the agency's packet key, or None when none is configured.
     On the `local` transport the installation itself vouches for the sender: the packet is
     signed when the agency has a key there, and goes unsigned otherwise."""
-    account = account_for(agency.pk, transport)
-    key = packet_key(account) if account is not None else None
+    key = signing_key(agency.pk, transport)
     if key is None:
         return data if transport == LOCAL else None
     return sign_packet(data, key=key.key, certificate=key.certificate, chain=key.chain)

@@ -18,13 +18,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.core.management import call_command
 from django.db import connections
+from django.utils import timezone
 
 from govdoc.exchange.edxml.build import build_document_packet
 from govdoc.exchange.edxml.model import Attachment, Code, Organization
 from govdoc.exchange.edxml.tests.samples import document
 from govdoc.exchange.models import ExchangeAccount, InboxPacket, PacketEvent
 from govdoc.exchange.services import accounts
-from govdoc.exchange.services.accounts import account_set, hub_token, packet_key
+from govdoc.exchange.services.accounts import account_set, hub_token, packet_key, signing_key
 from govdoc.exchange.services.inbox import inbox_apply_pending, inbox_poll
 from govdoc.exchange.services.sending import signed
 from govdoc.exchange.tests.conftest import PASSWORD, RsaCa
@@ -200,6 +201,32 @@ def test_the_packet_key_and_the_token_are_kept_and_a_changed_one_is_picked_up(
     )
     third = packet_key(ExchangeAccount.objects.get(pk=account.pk))
     assert third is not None and third.certificate != changed.certificate
+
+
+@pytest.mark.django_db
+def test_the_signing_key_is_read_again_only_when_the_account_changes(
+    superuser: User, rsa_ca: RsaCa
+) -> None:
+    # Given an agency with a packet key, signed with once
+    sender, receiver = _pair(superuser, rsa_ca)
+    first = signing_key(sender.pk, "hub")
+    assert first is not None
+    # When nothing changed, the same opened key serves the next packet
+    assert signing_key(sender.pk, "hub") is first
+    # When another process's administrator sets another key (this process is not told)
+    other = ExchangeAccount.objects.get(agency=receiver)
+    ExchangeAccount.objects.filter(agency=sender).update(
+        encrypted_pkcs12=bytes(other.encrypted_pkcs12 or b""),
+        encrypted_password=bytes(other.encrypted_password or b""),
+        updated_at=timezone.now(),
+    )
+    changed = signing_key(sender.pk, "hub")
+    # Then the new key signs
+    assert changed is not None and changed.certificate != first.certificate
+    # and an account switched off signs nothing; another transport has no key
+    ExchangeAccount.objects.filter(agency=sender).update(is_active=False)
+    assert signing_key(sender.pk, "hub") is None
+    assert signing_key(receiver.pk, "local") is None
 
 
 @pytest.mark.django_db

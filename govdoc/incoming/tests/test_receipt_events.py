@@ -21,7 +21,7 @@ from govdoc.conftest import incoming_input
 from govdoc.core.errors import ValidationFailed
 from govdoc.documents.models import DocumentType
 from govdoc.incoming import receipt_events
-from govdoc.incoming.models import IncomingDocument
+from govdoc.incoming.models import IncomingDocument, ReceivedDocument
 from govdoc.incoming.receipt_events import ReceiptEvent, register_receipt_listener
 from govdoc.incoming.received_services import (
     received_refuse,
@@ -204,3 +204,44 @@ def test_a_failing_listener_does_not_silence_the_others(
         assert len(failures) == 1
     finally:
         receipt_events.unregister_receipt_listener(broken)
+
+
+def test_a_listener_in_the_transaction_writes_with_the_change_and_its_failure_is_contained(
+    ministry: Agency,
+    other_agency: Agency,
+    doc_type: DocumentType,
+    personas: dict[str, User],
+    django_capture_on_commit_callbacks: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a listener called inside the transaction that writes a row, and one that fails
+    # with a database error
+    heard: list[str] = []
+
+    def writing(event: ReceiptEvent) -> None:
+        assert transaction.get_connection().in_atomic_block
+        heard.append(event.event)
+
+    def failing(event: ReceiptEvent) -> None:
+        ReceivedDocument.objects.create()  # NOT NULL columns missing: IntegrityError
+
+    register_receipt_listener(writing, in_transaction=True)
+    register_receipt_listener(failing, in_transaction=True)
+    try:
+        # When a document arrives
+        with (
+            listening() as after_commit,
+            caplog.at_level(logging.ERROR),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            received = deliver(ministry, other_agency, doc_type)
+        # Then the first heard it inside the transaction, the failure was logged and left
+        # the delivery whole, and the listeners after commit heard it too
+        assert heard == ["arrived"]
+        assert after_commit.names == ["arrived"]
+        assert ReceivedDocument.objects.filter(pk=received.pk).exists()
+        failures = [r for r in caplog.records if "receipt listener" in r.getMessage()]
+        assert len(failures) == 1
+    finally:
+        receipt_events.unregister_receipt_listener(writing)
+        receipt_events.unregister_receipt_listener(failing)
