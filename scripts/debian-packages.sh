@@ -3,7 +3,7 @@
 # Usage: scripts/debian-packages.sh run|test
 set -euo pipefail
 packages=(fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-  libreoffice-writer-nogui)
+  libreoffice-writer-nogui libreoffice-calc-nogui)
 if [ "${1:-run}" = "test" ]; then
   # SoftHSM2: a real PKCS#11 token for the signature tests.
   packages+=(chromium softhsm2)

@@ -34,6 +34,15 @@ class VersionIn(Schema):
     version: OptionalInt = Field(None, description=VERSION_HELP)
 
 
+class ApproveIn(VersionIn):
+    decision_number: str = Field(
+        "", title="Số quyết định ban hành danh mục", max_length=50, description="Bắt buộc."
+    )
+    decision_date: dt.date | None = Field(
+        None, title="Ngày quyết định (yyyy-mm-dd)", description="Bắt buộc, không sau hôm nay."
+    )
+
+
 class ReopenIn(VersionIn):
     reason: str = Field(..., title="Lý do mở lại", max_length=1000)
 
@@ -101,6 +110,8 @@ class PlanOut(Schema):
     created_at: dt.datetime
     approved_at: dt.datetime | None
     approved_by: PersonOut | None
+    decision_number: str = Field("", title="Số quyết định ban hành")
+    decision_date: dt.date | None = Field(None, title="Ngày quyết định ban hành")
     copied_from_id: int | None
 
 

@@ -40,6 +40,9 @@ class FilePlan(models.Model):
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The head's decision that issues the plan (số, ngày quyết định ban hành danh mục hồ sơ).
+    decision_number = models.CharField("số quyết định ban hành", max_length=50, blank=True)
+    decision_date = models.DateField("ngày quyết định ban hành", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -53,6 +56,27 @@ class FilePlan(models.Model):
 
     def __str__(self) -> str:
         return f"Danh mục hồ sơ năm {self.year}"
+
+
+class FilePlanHistory(models.Model):
+    """Append-only: every step of a plan (created, copied from last year's, imported,
+    heading or planned file added, changed, moved or removed, approved, reopened)."""
+
+    plan = models.ForeignKey(FilePlan, on_delete=models.PROTECT, related_name="history")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=30)
+    note = models.CharField(max_length=1000, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
 
 
 class PlanHeading(models.Model):
@@ -384,6 +408,12 @@ class DisposalDecision(models.Model):
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Who refused it (a council member who disagreed, or the head), when, and why.
+    refused_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    refused_at = models.DateTimeField(null=True, blank=True)
+    refusal_note = models.CharField("lý do không thông qua", max_length=1000, blank=True)
     executed_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

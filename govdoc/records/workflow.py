@@ -87,14 +87,17 @@ class DisposalStatus(models.TextChoices):
 
 
 DISPOSAL_TRANSITIONS: dict[tuple[str, str], str] = {
-    # The last council member agrees (one who disagrees rejects it).
+    # The last council member agrees; one who disagrees (with a reason) rejects it.
     (DisposalStatus.PROPOSED, "reviewed"): DisposalStatus.REVIEWED,
-    (DisposalStatus.PROPOSED, "reject"): DisposalStatus.REJECTED,
-    # The head approves or refuses.
+    (DisposalStatus.PROPOSED, "council_refuse"): DisposalStatus.REJECTED,
+    # Once the council agreed, the head approves or refuses (with a reason); not before.
     (DisposalStatus.REVIEWED, "approve"): DisposalStatus.APPROVED,
-    (DisposalStatus.REVIEWED, "reject"): DisposalStatus.REJECTED,
+    (DisposalStatus.REVIEWED, "head_refuse"): DisposalStatus.REJECTED,
     (DisposalStatus.APPROVED, "execute"): DisposalStatus.EXECUTED,
 }
+
+# The refusals of a decision: who refuses, by the action of the table.
+DISPOSAL_REFUSALS = frozenset({"council_refuse", "head_refuse"})
 
 
 def next_disposal_status(current: str, action: str) -> str | None:

@@ -18,6 +18,7 @@ from ninja import Status as Respond
 from govdoc.api.calls import ERRORS, FOUND, WRITE, actor_of, agency_id_of, refusals
 from govdoc.api.downloads import BINARY_RESPONSE
 from govdoc.api.records_schemas import (
+    ApproveIn,
     HeadingIn,
     HeadingOut,
     PlanCopyIn,
@@ -27,7 +28,6 @@ from govdoc.api.records_schemas import (
     PlannedFileOut,
     PlanOut,
     ReopenIn,
-    VersionIn,
 )
 from govdoc.core.errors import ValidationFailed
 from govdoc.organizations.models import Agency
@@ -103,6 +103,8 @@ def _plan_out(plan: FilePlan, files_count: int) -> dict[str, Any]:
         "created_at": plan.created_at,
         "approved_at": plan.approved_at,
         "approved_by": _person(plan.approved_by),
+        "decision_number": plan.decision_number,
+        "decision_date": plan.decision_date,
         "copied_from_id": plan.copied_from_id,
     }
 
@@ -255,18 +257,26 @@ def records_file_add(
     response={200: PlanDetailOut, **WRITE},
     summary="Phê duyệt danh mục hồ sơ",
     description=(
-        "Thủ trưởng (lãnh đạo) cơ quan phê duyệt danh mục đang lập. Người khác nhận 403; "
-        "danh mục đã phê duyệt hoặc phiên bản cũ trả 409; danh mục chưa có hồ sơ trả 400."
+        "Thủ trưởng (lãnh đạo) cơ quan phê duyệt danh mục đang lập, ghi số và ngày quyết "
+        "định ban hành (bắt buộc). Người khác nhận 403; danh mục đã phê duyệt hoặc phiên bản "
+        "cũ trả 409; danh mục chưa có hồ sơ, thiếu số hoặc ngày quyết định trả 400."
     ),
     url_name="records_plan_approve",
 )
 def records_plan_approve(
-    request: HttpRequest, plan_id: int, payload: VersionIn | None = None
+    request: HttpRequest, plan_id: int, payload: ApproveIn | None = None
 ) -> dict[str, Any]:
     actor = actor_of(request)
     plan = _plan(actor, plan_id)
+    given = payload or ApproveIn(decision_number="", decision_date=None, version=None)
     with refusals(hide_forbidden=False):
-        plan_approve(plan=plan, actor=actor, expected_version=payload.version if payload else None)
+        plan_approve(
+            plan=plan,
+            actor=actor,
+            decision_number=given.decision_number,
+            decision_date=given.decision_date,
+            expected_version=given.version,
+        )
     return _detail(plan.pk)
 
 

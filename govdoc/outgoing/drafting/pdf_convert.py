@@ -1,4 +1,6 @@
-"""DOCX → PDF with LibreOffice headless, for generated drafts and uploaded DOCX files.
+"""Office documents → PDF with LibreOffice headless: generated drafts and uploaded DOCX files
+(`docx_to_pdf`), and the DOCX, DOC, ODT and XLSX files of a work file exported as one PDF
+(`check_office_file`, then `office_to_pdf`, file to file).
 
 Each call runs its own `soffice` with a private user profile (`-env:UserInstallation`) in a
 temporary directory, so conversions running at the same time (several workers, threads) never
@@ -16,8 +18,10 @@ import signal
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from io import BytesIO
 from pathlib import Path
+from typing import IO
 
 DEFAULT_SOFFICE = "soffice"
 FALLBACK_PATHS = ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice")
@@ -25,11 +29,22 @@ MAX_DOCX_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 NO_SOFFICE = "Không tìm thấy LibreOffice (soffice) để chuyển văn bản sang PDF."
 TIMEOUT = "Chuyển văn bản sang PDF quá thời gian cho phép ({seconds:g} giây)."
 FAILED = "LibreOffice không chuyển được văn bản sang PDF."
 NOT_DOCX = "Tệp không phải văn bản Word (DOCX) hợp lệ."
+# What each kind LibreOffice is given must look like (keys of govdoc.documents.sniffing).
+NOT_VALID = {
+    "docx": NOT_DOCX,
+    "doc": "Tệp không phải văn bản Word 97-2003 (DOC) hợp lệ.",
+    "odt": "Tệp không phải văn bản OpenDocument (ODT) hợp lệ.",
+    "xlsx": "Tệp không phải bảng tính Excel (XLSX) hợp lệ.",
+}
+OFFICE_KINDS = frozenset(NOT_VALID)
 TOO_LARGE = "Tệp văn bản quá lớn (tối đa {limit} MB)."
 EMPTY = "Tệp văn bản rỗng."
 
@@ -73,21 +88,50 @@ def check_docx(data: bytes, *, max_bytes: int = MAX_DOCX_BYTES) -> None:
         raise ConversionError(EMPTY)
     if len(data) > max_bytes:
         raise ConversionError(TOO_LARGE.format(limit=max_bytes // (1024 * 1024)))
-    if not data.startswith(b"PK\x03\x04"):
-        raise ConversionError(NOT_DOCX)
+    _check_package(BytesIO(data), kind="docx", max_bytes=max_bytes)
+
+
+def check_office_file(path: Path, *, kind: str, max_bytes: int = MAX_DOCX_BYTES) -> None:
+    """Refuse the file at `path` unless it looks like a sound document of `kind` (one of
+    OFFICE_KINDS), from its content, without reading it into memory: a damaged one would
+    come out of LibreOffice as pages of garbage text."""
+    size = path.stat().st_size
+    if size == 0:
+        raise ConversionError(EMPTY)
+    if size > max_bytes:
+        raise ConversionError(TOO_LARGE.format(limit=max_bytes // (1024 * 1024)))
+    with path.open("rb") as handle:
+        if kind == "doc":
+            if handle.read(len(OLE_MAGIC)) != OLE_MAGIC:
+                raise ConversionError(NOT_VALID[kind])
+            return
+        _check_package(handle, kind=kind, max_bytes=max_bytes)
+
+
+def _check_package(source: IO[bytes], *, kind: str, max_bytes: int) -> None:
+    """A ZIP package (DOCX, XLSX, ODT) that opens, is not a zip bomb, and declares its kind's
+    main part (OOXML) or media type (OpenDocument)."""
+    not_valid = NOT_VALID[kind]
+    if source.read(4) != b"PK\x03\x04":
+        raise ConversionError(not_valid)
+    source.seek(0)
     try:
-        with zipfile.ZipFile(BytesIO(data)) as package:
+        with zipfile.ZipFile(source) as package:
             names = set(package.namelist())
             unpacked = sum(info.file_size for info in package.infolist())
             if unpacked > MAX_UNPACKED_BYTES:
                 raise ConversionError(TOO_LARGE.format(limit=max_bytes // (1024 * 1024)))
-            if "[Content_Types].xml" not in names:
-                raise ConversionError(NOT_DOCX)
-            types = package.read("[Content_Types].xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise ConversionError(NOT_DOCX) from error
-    if DOCX_MAIN not in types:
-        raise ConversionError(NOT_DOCX)
+            if kind == "odt":
+                found = "mimetype" in names and package.read("mimetype").strip() == ODT_MIMETYPE
+            elif "[Content_Types].xml" in names:
+                types = package.read("[Content_Types].xml").decode("utf-8", "replace")
+                found = (DOCX_MAIN if kind == "docx" else XLSX_MAIN) in types
+            else:
+                found = False
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as error:
+        raise ConversionError(not_valid) from error
+    if not found:
+        raise ConversionError(not_valid)
 
 
 def docx_to_pdf(
@@ -102,13 +146,39 @@ def docx_to_pdf(
     Raises ConversionError (Vietnamese message) when the input is not a DOCX, soffice is
     missing, takes longer than `timeout` seconds, or fails."""
     check_docx(data, max_bytes=max_bytes)
+    work = Path(tempfile.mkdtemp(prefix="govdoc-docx-"))
+    try:
+        source = work / "van-ban.docx"
+        source.write_bytes(data)
+        target = work / "van-ban.pdf"
+        office_to_pdf(
+            source, target, timeout=timeout, soffice=soffice, export_filter="pdf:writer_pdf_Export"
+        )
+        return target.read_bytes()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def office_to_pdf(
+    source: Path,
+    target: Path,
+    *,
+    timeout: float = 60,
+    soffice: str | None = None,
+    export_filter: str = "pdf",
+) -> None:
+    """Write the PDF of the office document at `source` to `target`, made by LibreOffice,
+    file to file (nothing held in memory). LibreOffice tells the format from the content and
+    the name's extension; the plain "pdf" filter picks Writer's or Calc's export as fits.
+    Check the file first (`check_office_file`, `check_docx`).
+
+    Raises ConversionError (Vietnamese message) when soffice is missing, takes longer than
+    `timeout` seconds, or fails."""
     executable = find_soffice(soffice)
     if executable is None:
         raise ConversionError(NO_SOFFICE)
     work = Path(tempfile.mkdtemp(prefix="govdoc-soffice-"))
     try:
-        source = work / "van-ban.docx"
-        source.write_bytes(data)
         out_dir = work / "out"
         out_dir.mkdir()
         profile = work / "profile"
@@ -121,20 +191,20 @@ def docx_to_pdf(
             "--nodefault",
             "--nolockcheck",
             "--convert-to",
-            "pdf:writer_pdf_Export",
+            export_filter,
             "--outdir",
             str(out_dir),
-            str(source),
+            str(source.resolve()),
         ]
         env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}
         output = _run(command, env=env, timeout=timeout, cwd=work)
-        result = out_dir / "van-ban.pdf"
+        result = out_dir / f"{source.stem}.pdf"
         if not result.exists():
             raise ConversionError(FAILED, detail=output)
-        pdf = result.read_bytes()
-        if not pdf.startswith(b"%PDF-"):
-            raise ConversionError(FAILED, detail=output)
-        return pdf
+        with result.open("rb") as handle:
+            if handle.read(5) != b"%PDF-":
+                raise ConversionError(FAILED, detail=output)
+        shutil.move(result, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

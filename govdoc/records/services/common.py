@@ -23,6 +23,7 @@ __all__ = [
     "clean",
     "file_history",
     "file_history_rows",
+    "file_step",
     "history_row",
     "name_of",
 ]
@@ -70,6 +71,29 @@ def file_history(
     row = history_row(case_file.pk, actor=actor, action=action, **fields)
     row.save(force_insert=True)
     return row
+
+
+def file_step(
+    case_file: CaseFile,
+    *,
+    actor: Any,
+    action: str,
+    note: str,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> CaseFileHistory:
+    """A step that leaves the file in its status (a keep request, a handover…): its history
+    row, the status before and after both the file's current one."""
+    return file_history(
+        case_file,
+        actor=actor,
+        action=action,
+        from_status=case_file.status,
+        to_status=case_file.status,
+        note=note,
+        data=data,
+        at=at,
+    )
 
 
 def file_history_rows(

@@ -3,8 +3,9 @@
 least two people of the agency; each member gives their opinion once (one disagreement
 rejects it); once all agree the head approves or refuses it; the archivist then carries it
 out: each file becomes "Đã hủy", its metadata and the list of its documents are written into
-the decision (kept for ever), the documents' content is purged — unless a document is still
-in a file that lives on — and the bytes leave the storage once nothing refers to them.
+the decision (kept for ever), the documents' content is purged — every copy of it this agency
+kept (`purge`), unless a document is still in a file that lives on — and the bytes leave the
+storage once nothing refers to them.
 
 Held files are refused at every step that touches them (proposal and execution)."""
 
@@ -17,9 +18,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.apps import apps
-from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +26,6 @@ from django.utils import timezone
 from govdoc.audit.services import audit_record
 from govdoc.core.db import lock_for_transaction
 from govdoc.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
-from govdoc.documents.models import DocumentFile, StoredFile
 from govdoc.notifications.services import notify
 from govdoc.organizations.access import has_role
 from govdoc.organizations.models import User
@@ -44,6 +42,7 @@ from govdoc.records.models import (
     DisposalVote,
 )
 from govdoc.records.services.common import bump_version, clean, file_history, file_history_rows
+from govdoc.records.services.purge import Purge, purge_content
 from govdoc.records.workflow import (
     DisposalStatus,
     FileStatus,
@@ -375,7 +374,7 @@ def disposal_vote(
         )
         label = f"quyết định hủy số {current.number}/{current.year}"
         if not agree:
-            before, after = _move(current, "reject")
+            before, after = _move(current, "council_refuse", **_refusal(actor, text))
             file_history_rows(
                 _file_ids(current),
                 actor=actor,
@@ -418,14 +417,23 @@ def disposal_vote(
     return vote
 
 
+def _refusal(actor: Any, note: str) -> dict[str, Any]:
+    """What a refusal writes on the decision: who, when, why (kept for ever)."""
+    return {"refused_by": actor, "refused_at": timezone.now(), "refusal_note": note}
+
+
+REFUSAL_REASON = "Vui lòng ghi lý do không phê duyệt."
+
+
 def disposal_decide(
     *, decision: DisposalDecision, actor: Any, approve: bool, note: str = ""
 ) -> DisposalDecision:
-    """The head approves the decision the council agreed to, or refuses it with a reason."""
+    """The head approves the decision the council agreed to, or refuses it with a reason
+    (required: a refusal without one is refused and changes nothing)."""
     text = clean(note)
     if not approve and not text:
         raise ValidationFailed(
-            "Vui lòng ghi lý do không phê duyệt.", fields={"note": "Vui lòng ghi lý do."}
+            REFUSAL_REASON, fields={"note": "Vui lòng ghi lý do không phê duyệt quyết định hủy."}
         )
     if len(text) > NOTE_MAX:
         raise ValidationFailed("Ý kiến quá dài.", fields={"note": f"Tối đa {NOTE_MAX} ký tự."})
@@ -437,7 +445,7 @@ def disposal_decide(
         if approve:
             before, after = _move(current, "approve", approved_by=actor, approved_at=timezone.now())
         else:
-            before, after = _move(current, "reject")
+            before, after = _move(current, "head_refuse", **_refusal(actor, text))
             file_history_rows(
                 _file_ids(current),
                 actor=actor,
@@ -464,9 +472,13 @@ def disposal_decide(
 
 
 def rejection_note(decision: DisposalDecision) -> str:
-    """Why the decision was rejected: the disagreeing member's note, or the head's."""
+    """Why the decision was rejected: the refusal's reason kept on the decision (for a
+    decision refused before it was kept there: the disagreeing member's note, or the head's
+    from the files' history)."""
     if decision.status != DisposalStatus.REJECTED:
         return ""
+    if decision.refusal_note:
+        return decision.refusal_note
     vote = decision.votes.filter(agree=False).first()
     if vote is not None:
         return vote.note
@@ -531,67 +543,16 @@ def _summary(case_file: CaseFile) -> dict[str, Any]:
     }
 
 
-def _stored_file_references() -> list[tuple[type[models.Model], str]]:
-    """Every (model, field) of the installation that refers to a StoredFile."""
-    found = []
-    for model in apps.get_models():
-        for field in model._meta.get_fields():
-            if (
-                getattr(field, "concrete", False)
-                and field.is_relation
-                and field.related_model is StoredFile
-            ):
-                found.append((model, field.name))
-    return found
-
-
-def unreferenced_stored_ids(candidate_ids: Sequence[int]) -> list[int]:
-    """Those of `candidate_ids` no row of any app refers to any more."""
-    left = set(candidate_ids)
-    for model, name in _stored_file_references():
-        if not left:
-            break
-        used = model._default_manager.filter(**{f"{name}__in": left}).values_list(name, flat=True)
-        left -= {int(pk) for pk in used if pk is not None}
-    return sorted(left)
-
-
-def _remove_bytes(names: dict[str, str]) -> None:
-    """After commit: remove the bytes of purged content, unless the same content was stored
-    again meanwhile (content-addressed: a new upload would reuse the path)."""
-    for sha256, name in names.items():
-        if StoredFile.objects.filter(sha256=sha256).exists():
-            continue
-        if default_storage.exists(name):
-            default_storage.delete(name)
-
-
-@dataclass(frozen=True)
-class Purge:
-    documents: int
-    document_files: int
-    stored_files: int
-
-
 def _purge(document_ids: Sequence[int]) -> Purge:
-    """Delete the content of documents no living file holds; then the stored bytes nothing
-    refers to any more (once the transaction commits)."""
+    """Purge the content of the documents no living file holds (`purge.purge_content`:
+    every copy of it this agency kept, the metadata rows staying); the stored bytes leave
+    the storage once nothing refers to them any more."""
     living = set(
         CaseFileItem.objects.filter(document_id__in=document_ids)
         .exclude(case_file__status=FileStatus.DESTROYED)
         .values_list("document_id", flat=True)
     )
-    purged = sorted(set(document_ids) - living)
-    rows = DocumentFile.objects.filter(document_id__in=purged)
-    stored_ids = sorted(set(rows.values_list("stored_id", flat=True)))
-    removed, _ = rows.delete()
-    free = unreferenced_stored_ids(stored_ids)
-    stored = StoredFile.objects.filter(pk__in=free)
-    names = dict(stored.values_list("sha256", "storage_name"))
-    stored.delete()
-    if names:
-        transaction.on_commit(lambda: _remove_bytes(names))
-    return Purge(documents=len(purged), document_files=removed, stored_files=len(names))
+    return purge_content(sorted(set(document_ids) - living))
 
 
 def disposal_execute(*, decision: DisposalDecision, actor: Any) -> DisposalDecision:
@@ -665,6 +626,7 @@ def disposal_execute(*, decision: DisposalDecision, actor: Any) -> DisposalDecis
                 "documents_purged": purge.documents,
                 "document_files_deleted": purge.document_files,
                 "stored_files_deleted": purge.stored_files,
+                "references_purged": purge.references,
             },
         )
     return current

@@ -5,8 +5,10 @@
   footer. The PDF is written object by object to a file (`file_export_pdf.PdfSink`): the
   objects of one source document at most are in memory at a time, however large the file
   is; the cover and the index are laid out once (WeasyPrint), their page numbers drawn in
-  afterwards. A file that is not a PDF (DOCX, an image…) or cannot be read is represented
-  by a page naming it;
+  afterwards. A file that is not a PDF is converted to one on the way, one file at a time
+  (`file_export_convert`: office documents through LibreOffice, images through Pillow), and
+  its pages are numbered and indexed like the others; a file that cannot be converted or
+  read (and a ZIP archive) is represented by a page naming it and saying why;
 - the same file as XML: the file's metadata and every document's (DOMAIN §3.4; the format is
   in docs/records-export.md), written element by element;
 - "Mục lục văn bản trong hồ sơ" (one file's index) and "Mục lục hồ sơ" (the index of the
@@ -26,6 +28,7 @@ import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -48,6 +51,7 @@ from govdoc.incoming.workflow import Status as IncomingStatus
 from govdoc.organizations.models import Agency
 from govdoc.outgoing.models import DraftRecipient
 from govdoc.records.models import CaseFile, CaseFileItem
+from govdoc.records.services.file_export_convert import Conversions
 from govdoc.records.services.file_export_pdf import (
     Label,
     PdfSink,
@@ -90,6 +94,11 @@ WITHHELD = {
     IncomingStatus.ANNULLED: "Văn bản đã bị hủy đăng ký: tệp văn bản không được đưa vào.",
 }
 NO_FILE = "Văn bản không có tệp điện tử trong hệ thống."
+UNREADABLE_PDF = "Tệp PDF không đọc được (hỏng hoặc có mật khẩu)."
+ORIGINAL_ELSEWHERE = "Tệp gốc có trong bản xuất XML và gói lưu trữ."
+NOT_CONVERTIBLE = "{What} không chuyển sang PDF: " + ORIGINAL_ELSEWHERE
+NOT_CONVERTED = "Không chuyển được {what} sang PDF: {error} " + ORIGINAL_ELSEWHERE
+CONVERTED_UNREADABLE = "Bản PDF chuyển từ {what} không đọc được. " + ORIGINAL_ELSEWHERE
 KIND_LABELS = {kind.key: kind.label for kind in ALL_KINDS}
 
 
@@ -133,6 +142,15 @@ class ComputerFile:
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind.upper() or "không rõ")
+
+    @property
+    def what(self) -> str:
+        """The file named by its kind inside a sentence: "tệp Word (DOCX)", "ảnh PNG",
+        "tệp nén ZIP" (labels that already say "Tệp"/"Ảnh" are not prefixed again)."""
+        label = self.kind_label
+        if label.startswith(("Tệp ", "Ảnh ")):
+            return label[0].lower() + label[1:]
+        return f"tệp {label}"
 
 
 @dataclass(frozen=True)
@@ -374,14 +392,15 @@ def _render_pdf(template: str, context: Mapping[str, Any]) -> bytes:
 
 @dataclass(frozen=True)
 class Segment:
-    """A run of pages of the export: a document's PDF file, or a page standing for a file
-    (or a document) that cannot be shown."""
+    """A run of pages of the export: a document's PDF file (stored, or converted to
+    `converted`), or a page standing for a file (or a document) that cannot be shown."""
 
     document_index: int
     file: ComputerFile | None
     pages: int
     placeholder: int | None = None  # its page in the placeholders' PDF
     reason: str = ""
+    converted: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -391,9 +410,23 @@ class PdfResult:
     spans: tuple[tuple[int, int], ...]  # per document: first page, page count
 
 
-def _segments(documents: Sequence[FiledDocument]) -> tuple[list[Segment], list[dict[str, Any]]]:
-    """What each document contributes, counted without keeping any file open; the pages to
-    render for what is not a readable PDF."""
+def _page_count(handle: IO[bytes]) -> int | None:
+    """The pages of the PDF in `handle` (closed here), or None when it cannot be read."""
+    with handle:
+        reader = open_pdf(handle)
+        if reader is None:
+            return None
+        count = len(reader.pages)
+        release(reader)
+        return count
+
+
+def _segments(
+    documents: Sequence[FiledDocument], conversions: Conversions
+) -> tuple[list[Segment], list[dict[str, Any]]]:
+    """What each document contributes, counted without keeping any file open (a non-PDF
+    file is converted here, into `conversions`); the pages to render for what cannot be
+    shown."""
     segments: list[Segment] = []
     placeholders: list[dict[str, Any]] = []
 
@@ -417,24 +450,29 @@ def _segments(documents: Sequence[FiledDocument]) -> tuple[list[Segment], list[d
             stand_in(index, filed, None, NO_FILE)
             continue
         for file in filed.files:
-            if file.kind != "pdf":
+            what = file.what
+            if file.kind == "pdf":
+                count = _page_count(stream_stored(file.stored))
+                if count is None:
+                    stand_in(index, filed, file, UNREADABLE_PDF)
+                else:
+                    segments.append(Segment(index, file, count))
+                continue
+            if not conversions.convertible(file.kind):
                 stand_in(
-                    index,
-                    filed,
-                    file,
-                    f"Tệp {file.kind_label} không chuyển sang PDF: "
-                    "tệp gốc có trong bản xuất XML và gói lưu trữ.",
+                    index, filed, file, NOT_CONVERTIBLE.format(What=what[0].upper() + what[1:])
                 )
                 continue
-            with stream_stored(file.stored) as handle:
-                reader = open_pdf(handle)
-                count = len(reader.pages) if reader is not None else 0
-                if reader is not None:
-                    release(reader)
-            if reader is None:
-                stand_in(index, filed, file, "Tệp PDF không đọc được (hỏng hoặc có mật khẩu).")
+            converted = conversions.pdf_of(file.stored)
+            if converted.path is None:
+                why = NOT_CONVERTED.format(what=what, error=converted.error)
+                stand_in(index, filed, file, why)
+                continue
+            count = _page_count(converted.path.open("rb"))
+            if count is None:
+                stand_in(index, filed, file, CONVERTED_UNREADABLE.format(what=what))
             else:
-                segments.append(Segment(index, file, count))
+                segments.append(Segment(index, file, count, converted=converted.path))
     return segments, placeholders
 
 
@@ -529,10 +567,21 @@ def _front(
 
 
 def case_file_pdf(case_file: CaseFile, out: IO[bytes]) -> PdfResult:
-    """Write the whole file as one PDF into `out` (a binary file open for writing)."""
+    """Write the whole file as one PDF into `out` (a binary file open for writing). The
+    PDFs converted from its other files live until the end, also on error."""
     case_file = loaded_case_file(case_file)
     documents = filed_documents(case_file)
-    segments, placeholders = _segments(documents)
+    with Conversions() as conversions:
+        return _write_pdf(case_file, documents, conversions, out)
+
+
+def _write_pdf(
+    case_file: CaseFile,
+    documents: Sequence[FiledDocument],
+    conversions: Conversions,
+    out: IO[bytes],
+) -> PdfResult:
+    segments, placeholders = _segments(documents, conversions)
     stand_ins: PdfReader | None = None
     if placeholders:
         data = _render_pdf(
@@ -558,7 +607,8 @@ def case_file_pdf(case_file: CaseFile, out: IO[bytes]) -> PdfResult:
             sink.add_pages(stand_ins, [segment.placeholder], stand_in_mapping)
             continue
         assert segment.file is not None
-        with stream_stored(segment.file.stored) as handle:
+        source = segment.converted
+        with source.open("rb") if source else stream_stored(segment.file.stored) as handle:
             reader = open_pdf(handle)
             if reader is None or len(reader.pages) != segment.pages:
                 raise RuntimeError(f"stored file {segment.file.sha256} changed while exporting")

@@ -25,7 +25,7 @@ from govdoc.outgoing.models import ApprovalStep, Draft
 from govdoc.outgoing.services.common import history as draft_history
 from govdoc.outgoing.workflow import DraftStatus, StepStatus
 from govdoc.records.models import CaseFile
-from govdoc.records.services.common import bump_version, clean, file_history, name_of
+from govdoc.records.services.common import bump_version, clean, file_step, name_of
 from govdoc.records.workflow import FileStatus
 
 # Files still in their owner's hands (an archived or destroyed file belongs to the archive).
@@ -82,12 +82,10 @@ def handover(*, actor: Any, from_person: User, to_person: User, reason: str) -> 
         )
         for case_file in files:
             bump_version(case_file, owner=to_person)
-            file_history(
+            file_step(
                 case_file,
                 actor=actor,
                 action="handover",
-                from_status=case_file.status,
-                to_status=case_file.status,
                 note=note,
                 data={"from": from_person.pk, "to": to_person.pk},
                 at=now,

@@ -1,4 +1,5 @@
-"""Holds (phong tỏa): the agency's administrator freezes one file or a collection — every
+"""Holds (phong tỏa): the agency's administrator — or a superuser, for the agency they
+choose, even with no agency of their own — freezes one file or a collection — every
 file of a year, optionally of one unit — with a reason, so that nothing in it can be
 changed, moved (transferred) or destroyed (Phụ lục VI, Quản trị: "khóa, đóng băng"). A
 collection hold also covers the files opened later in its year and unit.
@@ -22,7 +23,7 @@ from govdoc.audit.services import audit_record
 from govdoc.core.db import lock_for_transaction
 from govdoc.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from govdoc.organizations.access import has_role
-from govdoc.organizations.models import Unit
+from govdoc.organizations.models import Agency, Unit
 from govdoc.organizations.roles import Role
 from govdoc.records.models import CaseFile, CaseFileHistory, RecordHold
 from govdoc.records.services.common import (
@@ -142,6 +143,25 @@ def _reason(text: str, field: str = "reason") -> str:
     return cleaned
 
 
+CHOOSE_AGENCY = "Vui lòng chọn cơ quan cần phong tỏa hồ sơ."
+
+
+def hold_agency(
+    actor: Any, *, agency_id: int | None = None, case_file_id: int | None = None
+) -> int | None:
+    """The agency a hold is set in: the one chosen (`agency_id`); for a superuser who chose
+    none, the agency of the file held (a superuser administers every agency, with or
+    without an agency of their own); else the actor's own agency. None: not known."""
+    if agency_id is not None:
+        return agency_id
+    if case_file_id is not None and getattr(actor, "is_superuser", False):
+        found = CaseFile.objects.filter(pk=case_file_id).values_list("agency_id", flat=True)
+        if (file_agency := found.first()) is not None:
+            return int(file_agency)
+    own = getattr(actor, "agency_id", None)
+    return int(own) if own is not None else None
+
+
 def hold_set(
     *,
     actor: Any,
@@ -149,13 +169,21 @@ def hold_set(
     case_file_id: int | None = None,
     year: int | None = None,
     unit_id: int | None = None,
+    agency_id: int | None = None,
 ) -> RecordHold:
     """Freeze one file (`case_file_id`) or the files of a year, optionally of one unit, of
-    the administrator's agency."""
-    agency_id = getattr(actor, "agency_id", None)
+    the administrator's agency — or, for a superuser, of the agency chosen (`agency_id`;
+    a file's own agency when none is chosen)."""
+    agency_id = hold_agency(actor, agency_id=agency_id, case_file_id=case_file_id)
+    if agency_id is None and getattr(actor, "is_superuser", False):
+        raise ValidationFailed(CHOOSE_AGENCY, fields={"agency": CHOOSE_AGENCY})
     if not may_hold(actor, agency_id):
         raise Forbidden(ONLY_ADMIN)
     assert agency_id is not None
+    if not Agency.objects.filter(pk=agency_id).exists():
+        raise ValidationFailed(
+            "Không tìm thấy cơ quan.", fields={"agency": "Không tìm thấy cơ quan."}
+        )
     errors: dict[str, str] = {}
     text = clean(reason)
     if not text:

@@ -103,6 +103,15 @@ class PlanSheet:
     approved: bool
     approver_name: str
     approved_on: str
+    decision_number: str = ""
+    decision_on: str = ""
+
+    @property
+    def decision_line(self) -> str:
+        """ "(Ban hành kèm theo Quyết định số … ngày dd/mm/yyyy)", once approved."""
+        if not self.approved or not self.decision_number:
+            return ""
+        return f"(Ban hành kèm theo Quyết định số {self.decision_number} ngày {self.decision_on})"
 
     @property
     def closing(self) -> tuple[str, str, str]:
@@ -170,6 +179,8 @@ def plan_sheet(plan: FilePlan) -> PlanSheet:
         approved=approved,
         approver_name=name_of(plan.approved_by) if approved else "",
         approved_on=approved_at.strftime("%d/%m/%Y") if approved_at else "",
+        decision_number=plan.decision_number if approved else "",
+        decision_on=f"{plan.decision_date:%d/%m/%Y}" if approved and plan.decision_date else "",
     )
 
 
@@ -215,6 +226,9 @@ def plan_xlsx(plan: FilePlan) -> bytes:
     row += 2
     title_line(row, sheet_data.title, size=14)
     sheet.row_dimensions[row].height = 36
+    if sheet_data.decision_line:
+        row += 1
+        title_line(row, sheet_data.decision_line, bold=False)
     row += 2
     header_row = row
     for column, text in enumerate(COLUMNS, start=1):

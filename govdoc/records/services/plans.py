@@ -9,6 +9,7 @@ transaction: a refusal leaves nothing behind."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from govdoc.core.errors import Conflict, Forbidden, InvalidTransition, Validatio
 from govdoc.core.text import fold
 from govdoc.organizations.models import Agency, Unit, User
 from govdoc.records.access import may_approve_plan, may_edit_plan
-from govdoc.records.models import FilePlan, PlanHeading, PlannedFile
+from govdoc.records.models import FilePlan, FilePlanHistory, PlanHeading, PlannedFile
 from govdoc.records.services.common import clean
 from govdoc.records.workflow import PlanStatus, next_plan_status
 
@@ -277,13 +278,69 @@ def bump_plan(
     plan.version = version + 1
 
 
+class _Blank(dict[str, Any]):
+    """The step's data for a history note: a field the step did not record reads "" ."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+# What the plan's history says of each step (the journal keeps the step's full data).
+HISTORY_NOTES: dict[str, str] = {
+    "create": "Lập danh mục hồ sơ năm {year}",
+    "copy": "Sao chép từ danh mục năm {from_year}: {headings} đề mục, {files} hồ sơ",
+    "import": (
+        "Nhập từ tệp {file_name}: {headings} đề mục, {subheadings} đề mục con, {files} hồ sơ"
+    ),
+    "heading_add": "Thêm đề mục {number}. {title}",
+    "heading_update": "Sửa đề mục {number}: “{before}” thành “{after}”",
+    "heading_move": "Chuyển đề mục {before} thành {after}",
+    "heading_delete": "Xóa đề mục {number}. {title}",
+    "file_add": "Thêm hồ sơ {notation} {title} ({retention})",
+    "file_update": "Sửa hồ sơ {notation}",
+    "file_move": "Chuyển hồ sơ {notation}",
+    "file_delete": "Xóa hồ sơ {notation} {title}",
+    "approve": "Phê duyệt, ban hành theo quyết định số {decision_number} ngày {decision_day}",
+    "reopen": "Mở lại để sửa: {reason}",
+}
+
+
+def history_note(action: str, data: dict[str, Any]) -> str:
+    """The line the plan's history shows for a step."""
+    values = _Blank(data)
+    after = data.get("after")
+    if action == "file_update" and isinstance(after, dict):
+        values["notation"] = after.get("notation", "")
+    return HISTORY_NOTES.get(action, action).format_map(values)[:1000]
+
+
+# Reads of the plan: journaled, not steps of its history.
+READS = frozenset({"export"})
+
+
 def journal_plan(plan: FilePlan, *, actor: Any, action: str, data: dict[str, Any]) -> None:
+    """One step of the plan: its append-only history row (not for a read) and its journal
+    event, in the step's transaction."""
+    if action not in READS:
+        _history(plan, actor=actor, action=action, data=data)
     audit_record(
         actor=actor,
         action=f"records.plan.{action}",
         target=plan,
         target_label=f"Danh mục hồ sơ năm {plan.year}",
         agency_id=plan.agency_id,
+        data={"version": plan.version, **data},
+    )
+
+
+def _history(plan: FilePlan, *, actor: Any, action: str, data: dict[str, Any]) -> None:
+    FilePlanHistory.objects.create(
+        plan=plan,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=name_of(actor)[:200],
+        action=action,
+        note=history_note(action, data),
         data={"version": plan.version, **data},
     )
 
@@ -354,12 +411,46 @@ def plan_create(*, agency: Agency, year: int, actor: Any) -> FilePlan:
     return plan
 
 
-def plan_approve(*, plan: FilePlan, actor: Any, expected_version: int | None = None) -> FilePlan:
+DECISION_NUMBER_MAX = 50
+
+
+def check_decision(number: str, day: dt.date | None) -> tuple[str, dt.date]:
+    """The approval decision's number and date (số, ngày quyết định ban hành danh mục hồ
+    sơ): both required, the number at most 50 characters, the date not in the future."""
+    errors: dict[str, str] = {}
+    value = clean(number or "")
+    if not value:
+        errors["decision_number"] = "Vui lòng nhập số quyết định ban hành danh mục hồ sơ."
+    elif len(value) > DECISION_NUMBER_MAX:
+        errors["decision_number"] = f"Số quyết định tối đa {DECISION_NUMBER_MAX} ký tự."
+    if day is None:
+        errors["decision_date"] = "Vui lòng nhập ngày quyết định ban hành (dd/mm/yyyy)."
+    elif day > timezone.localdate():
+        errors["decision_date"] = "Ngày quyết định ban hành không được sau ngày hôm nay."
+    if errors:
+        raise ValidationFailed(
+            "Vui lòng nhập đúng số và ngày quyết định ban hành danh mục hồ sơ.", fields=errors
+        )
+    assert day is not None
+    return value, day
+
+
+def plan_approve(
+    *,
+    plan: FilePlan,
+    actor: Any,
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+    expected_version: int | None = None,
+) -> FilePlan:
+    """The head approves the draft plan, recording the number and date of the decision that
+    issues it (both required; the date not in the future)."""
     if not may_approve_plan(actor, plan.agency_id):
         raise Forbidden(MAY_NOT_APPROVE)
     target = next_plan_status(plan.status, "approve")
     if target is None:
         raise InvalidTransition("Danh mục hồ sơ đã được phê duyệt.")
+    number, day = check_decision(decision_number, decision_date)
     with transaction.atomic():
         if not PlannedFile.objects.filter(plan=plan).exists():
             raise ValidationFailed(
@@ -371,13 +462,26 @@ def plan_approve(*, plan: FilePlan, actor: Any, expected_version: int | None = N
             plan,
             expected_version,
             status=plan.status,
-            changes={"status": target, "approved_by": actor, "approved_at": now},
+            changes={
+                "status": target,
+                "approved_by": actor,
+                "approved_at": now,
+                "decision_number": number,
+                "decision_date": day,
+            },
         )
         journal_plan(
             plan,
             actor=actor,
             action="approve",
-            data={"from": PlanStatus.DRAFT, "to": target, "files": plan.files.count()},
+            data={
+                "from": PlanStatus.DRAFT,
+                "to": target,
+                "files": plan.files.count(),
+                "decision_number": number,
+                "decision_date": day.isoformat(),
+                "decision_day": f"{day:%d/%m/%Y}",
+            },
         )
     return plan
 
@@ -400,13 +504,22 @@ def plan_reopen(
     previous = {
         "approved_by": name_of(plan.approved_by),
         "approved_at": plan.approved_at.isoformat() if plan.approved_at else None,
+        "decision_number": plan.decision_number,
+        "decision_date": plan.decision_date.isoformat() if plan.decision_date else None,
     }
     with transaction.atomic():
+        # The decision that issued it stays in the history; re-approval records the new one.
         bump_plan(
             plan,
             expected_version,
             status=plan.status,
-            changes={"status": target, "approved_by": None, "approved_at": None},
+            changes={
+                "status": target,
+                "approved_by": None,
+                "approved_at": None,
+                "decision_number": "",
+                "decision_date": None,
+            },
         )
         journal_plan(
             plan,

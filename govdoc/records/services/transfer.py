@@ -36,7 +36,7 @@ from govdoc.records.models import (
     TransferBatch,
     TransferItem,
 )
-from govdoc.records.services.common import bump_version, clean, file_history
+from govdoc.records.services.common import bump_version, clean, file_history, file_step
 from govdoc.records.services.files import TRANSFER_FROM_YEARS
 from govdoc.records.workflow import (
     KEEP_MAX_YEARS,
@@ -304,14 +304,8 @@ def keep_request(
             until=until,
             reason=text,
         )
-        file_history(
-            current,
-            actor=actor,
-            action="keep_request",
-            from_status=current.status,
-            to_status=current.status,
-            note=text,
-            data={"until": str(until)},
+        file_step(
+            current, actor=actor, action="keep_request", note=text, data={"until": str(until)}
         )
         audit_record(
             actor=actor,
@@ -354,12 +348,10 @@ def keep_decide(*, request: KeepRequest, actor: Any, approve: bool, note: str = 
         current.refresh_from_db()
         if approve:
             bump_version(case_file, kept_until=current.until)
-        file_history(
+        file_step(
             case_file,
             actor=actor,
             action="keep_approved" if approve else "keep_refused",
-            from_status=case_file.status,
-            to_status=case_file.status,
             note=text or f"Giữ lại đến {current.until:%d/%m/%Y}",
         )
         audit_record(

@@ -16,7 +16,7 @@ from govdoc.audit.models import AuditEvent
 from govdoc.conftest import make_person
 from govdoc.organizations.models import Agency, Unit, User
 from govdoc.organizations.roles import Role
-from govdoc.records.models import FilePlan, PlanHeading, PlannedFile
+from govdoc.records.models import FilePlan, FilePlanHistory, PlanHeading, PlannedFile
 from govdoc.records.services.plans import (
     PlannedFileInput,
     heading_add,
@@ -25,6 +25,14 @@ from govdoc.records.services.plans import (
 )
 
 THIS_YEAR = timezone.localdate().year
+DECISION_NUMBER = "125/QĐ-BTNMT"
+
+
+def decision() -> dict[str, Any]:
+    """The approval decision's number and date (today: never in the future)."""
+    return {"decision_number": DECISION_NUMBER, "decision_date": timezone.localdate()}
+
+
 PERSONAS = ("specialist", "clerk", "archivist", "unit_head", "leader", "admin", "outsider")
 EDITORS = {"clerk", "archivist", "admin"}
 APPROVERS = {"leader"}
@@ -129,10 +137,17 @@ def snapshot(plan: FilePlan | None = None) -> dict[str, Any]:
             )
         ),
         "events": AuditEvent.objects.filter(action__startswith="records.plan.").count(),
+        "history": FilePlanHistory.objects.count(),
     }
     if plan is not None:
         fresh = FilePlan.objects.get(pk=plan.pk)
-        data["plan"] = (fresh.status, fresh.version, fresh.approved_by_id)
+        data["plan"] = (
+            fresh.status,
+            fresh.version,
+            fresh.approved_by_id,
+            fresh.decision_number,
+            fresh.decision_date,
+        )
     return data
 
 

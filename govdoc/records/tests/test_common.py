@@ -59,3 +59,23 @@ def test_the_version_moves_only_from_what_the_caller_read(personas: dict[str, Us
     assert bump_versions(CaseFile.objects.filter(pk=case_file.pk), description="d") == 1
     case_file.refresh_from_db()
     assert case_file.version == read.version + 2
+
+
+def test_a_step_that_keeps_the_status_writes_it_before_and_after(
+    personas: dict[str, User],
+) -> None:
+    from django.utils import timezone
+
+    from govdoc.records.services.common import file_step
+
+    owner = personas["specialist"]
+    case_file = open_file(owner, notation="03.LS")
+    at = timezone.now()
+    row = file_step(
+        case_file, actor=owner, action="handover", note="Bàn giao", data={"to": 1}, at=at
+    )
+    plain = file_step(case_file, actor=owner, action="keep_refused", note="Không")
+    row.refresh_from_db()
+    assert (row.from_status, row.to_status) == (FileStatus.OPEN, FileStatus.OPEN)
+    assert row.note == "Bàn giao" and row.data == {"to": 1} and row.at == at
+    assert plain.data == {} and plain.from_status == plain.to_status == FileStatus.OPEN

@@ -81,13 +81,14 @@ def attach(incoming: IncomingDocument, data: bytes, name: str, kind: Any, user: 
 class Scenario:
     case_file: CaseFile
     incoming: list[IncomingDocument]
-    # The pages each document brings: its PDF files' pages, one for any other file.
+    # The pages each document brings: its PDF files' pages, one for a file not converted.
     pages: list[int]
 
 
 def build_file(personas: dict[str, User], ministry: Agency, doc_type: DocumentType) -> Scenario:
     """Three incoming documents the specialist completed, added in the wrong order to their
-    file: the second has a two-page PDF appendix, the third a DOCX (not a PDF)."""
+    file: the second has a two-page PDF appendix, the third a damaged DOCX (a ZIP with no
+    Word document in it: it cannot be converted to PDF)."""
     specialist = personas["specialist"]
     documents = [
         handled(personas, ministry, doc_type, subject=s, issued=d, number=str(15 + i))
@@ -185,7 +186,7 @@ def test_the_whole_file_as_one_pdf(scenario: Scenario, personas: dict[str, User]
     assert within("Sở Tài nguyên và Môi trường Hà Nội", index)
     assert "4–6" in index and "7–8" in index
     # then the documents in DocOrdinal order: the first (1 page), the second with its
-    # two-page appendix, the third with a page standing for its DOCX file
+    # two-page appendix, the third with a page standing for its damaged DOCX file
     assert "Van ban thu nghiem" in pages[2]
     assert "Van ban thu nghiem" in pages[3]
     assert "Phu luc A trang 1" in pages[4] and "Phu luc A trang 2" in pages[5]
@@ -475,7 +476,7 @@ def test_a_file_without_documents_and_an_image(
     )
     reader, pages = read_pdf(exported(empty, "pdf", personas["specialist"]))
     assert len(reader.pages) == 2 and "Hồ sơ chưa có văn bản nào." in pages[1]
-    # given a document whose main file is an image: a page names it
+    # given a document whose main file is a damaged image: a page names it and says why
     incoming = handled(personas, ministry, doc_type)
     main = DocumentFile.objects.get(document=incoming.document, role=FileRole.MAIN)
     main.stored = store_bytes(data=make_png(), kind=PNG)
@@ -487,6 +488,7 @@ def test_a_file_without_documents_and_an_image(
     reader, pages = read_pdf(exported(empty, "pdf", personas["specialist"]))
     assert len(reader.pages) == 3
     assert "anh-chup.png" in pages[2] and "Ảnh PNG" in pages[2]
+    assert "Không chuyển được ảnh PNG sang PDF: Ảnh hỏng" in pages[2]
     assert main.stored.sha256 in pages[2].replace(" ", "")
     assert open_stored(main.stored) == make_png()
 

@@ -20,7 +20,7 @@ from govdoc.records.services.plan_export import (
     plan_xlsx,
 )
 from govdoc.records.services.plans import plan_approve
-from govdoc.records.tests.plan_helpers import events, filled_plan
+from govdoc.records.tests.plan_helpers import decision, events, filled_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_counts_in_words(number: int, words: str) -> None:
 
 def test_the_pdf_of_an_approved_plan(plan: FilePlan, personas: dict[str, User]) -> None:
     # given the plan approved by the head
-    plan_approve(plan=plan, actor=personas["leader"])
+    plan_approve(plan=plan, actor=personas["leader"], **decision())
     plan = FilePlan.objects.select_related("agency", "approved_by").get(pk=plan.pk)
     # when printed
     text, reader = _pdf_text(plan_pdf(plan))
@@ -101,7 +101,7 @@ def test_the_pdf_of_a_draft_says_so(plan: FilePlan) -> None:
 
 
 def test_the_workbook_has_the_same_columns(plan: FilePlan, personas: dict[str, User]) -> None:
-    plan_approve(plan=plan, actor=personas["leader"])
+    plan_approve(plan=plan, actor=personas["leader"], **decision())
     plan = FilePlan.objects.select_related("agency", "approved_by").get(pk=plan.pk)
     sheet = load_workbook(io.BytesIO(plan_xlsx(plan))).worksheets[0]
     rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]

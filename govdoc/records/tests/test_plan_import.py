@@ -19,6 +19,7 @@ from govdoc.records.services.plans import heading_add, plan_approve, plan_create
 from govdoc.records.tests.plan_helpers import (
     HEADER,
     THIS_YEAR,
+    decision,
     events,
     filled_plan,
     snapshot,
@@ -225,7 +226,7 @@ def test_an_approved_plan_takes_no_import(
     ministry: Agency, people: dict[str, User], units: dict[str, Unit]
 ) -> None:
     plan = filled_plan(ministry, people["clerk"], units)
-    plan_approve(plan=plan, actor=people["leader"])
+    plan_approve(plan=plan, actor=people["leader"], **decision())
     before = snapshot(plan)
     rows = (("I", "", "Mới", "", "", ""), ("", "99.X", "Hồ sơ", "10", "", ""))
     with pytest.raises(InvalidTransition):

@@ -4,12 +4,14 @@ sees and may post."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from govdoc.organizations.models import Agency, Unit, User
@@ -17,6 +19,7 @@ from govdoc.records.models import FilePlan, PlanHeading, PlannedFile
 from govdoc.records.services.plans import heading_add, plan_approve
 from govdoc.records.tests.plan_helpers import (
     THIS_YEAR,
+    decision,
     events,
     filled_plan,
     snapshot,
@@ -268,14 +271,49 @@ def test_the_head_approves_then_reopens(
     plan: FilePlan, people: dict[str, User], client_for: Any
 ) -> None:
     client = client_for(people["leader"])
-    assert 'data-testid="approve-form"' in client.get(url(plan)).content.decode()
+    page = client.get(url(plan)).content.decode()
+    assert 'data-testid="approve-form"' in page and 'name="decision_number"' in page
+    # without the decision's number and date, or dated tomorrow: refused, nothing changed
+    before = snapshot(plan)
     response = client.post(url(plan, "phe-duyet/"), {"version": plan.version})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Vui lòng nhập số quyết định ban hành danh mục hồ sơ." in body
+    assert "Vui lòng nhập ngày quyết định ban hành (dd/mm/yyyy)." in body
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = client.post(
+        url(plan, "phe-duyet/"),
+        {"version": plan.version, "decision_number": "12/QĐ", "decision_date": f"{tomorrow}"},
+    )
+    assert response.status_code == 400
+    assert "không được sau ngày hôm nay" in response.content.decode()
+    response = client.post(
+        url(plan, "phe-duyet/"),
+        {"version": plan.version, "decision_number": "12/QĐ", "decision_date": "31/02/2026"},
+    )
+    assert response.status_code == 400 and "dd/mm/yyyy" in response.content.decode()
+    assert snapshot(plan) == before
+    # with them (typed dd/mm/yyyy): approved, the decision on the page
+    today = timezone.localdate()
+    response = client.post(
+        url(plan, "phe-duyet/"),
+        {
+            "version": plan.version,
+            "decision_number": " 125/QĐ-BTNMT ",
+            "decision_date": f"{today:%d/%m/%Y}",
+        },
+    )
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED
+    assert (plan.decision_number, plan.decision_date) == ("125/QĐ-BTNMT", today)
     page = client.get(url(plan)).content.decode()
     assert "Đã ban hành" in page and plan.approved_at is not None
-    assert f"phê duyệt ngày {plan.approved_at:%d/%m/%Y}" in page
+    assert f"phê duyệt ngày {timezone.localtime(plan.approved_at):%d/%m/%Y}" in page
+    assert f"Quyết định số <strong>125/QĐ-BTNMT</strong> ngày <strong>{today:%d/%m/%Y}" in page
+    # the plan's history shows the steps, the approval with its decision
+    assert 'data-testid="plan-history"' in page
+    assert f"Phê duyệt, ban hành theo quyết định số 125/QĐ-BTNMT ngày {today:%d/%m/%Y}" in page
     assert 'data-testid="reopen-form"' in page
     # reopening without a reason shows the error, and the plan stays approved
     response = client.post(url(plan, "mo-lai/"), {"version": plan.version, "reason": ""})
@@ -313,7 +351,7 @@ def test_readers_may_not_edit(
 def test_an_approved_plan_shows_no_edit_forms(
     plan: FilePlan, people: dict[str, User], client_for: Any
 ) -> None:
-    plan_approve(plan=plan, actor=people["leader"])
+    plan_approve(plan=plan, actor=people["leader"], **decision())
     page = client_for(people["clerk"]).get(url(plan)).content.decode()
     assert 'data-testid="heading-add"' not in page
     assert "đề nghị thủ trưởng cơ quan mở lại" in page

@@ -34,6 +34,7 @@ from govdoc.records.tests.plan_helpers import (
     EDITORS,
     PERSONAS,
     THIS_YEAR,
+    decision,
     events,
     file_input,
     filled_plan,
@@ -405,7 +406,9 @@ def test_a_stale_instance_is_refused_too(plan: FilePlan, people: dict[str, User]
 
 def test_the_head_approves_the_plan(plan: FilePlan, people: dict[str, User]) -> None:
     # when the agency's leader approves it
-    approved = plan_approve(plan=plan, actor=people["leader"], expected_version=plan.version)
+    approved = plan_approve(
+        plan=plan, actor=people["leader"], **decision(), expected_version=plan.version
+    )
     # then it is approved, by them, now; one journal event
     stored = FilePlan.objects.get(pk=approved.pk)
     assert stored.status == PlanStatus.APPROVED
@@ -415,7 +418,7 @@ def test_the_head_approves_the_plan(plan: FilePlan, people: dict[str, User]) -> 
 
 
 def test_an_approved_plan_is_not_edited(plan: FilePlan, people: dict[str, User]) -> None:
-    plan_approve(plan=plan, actor=people["leader"])
+    plan_approve(plan=plan, actor=people["leader"], **decision())
     before = snapshot(plan)
     with pytest.raises(InvalidTransition):
         heading_add(plan=plan, title="Thêm", actor=people["clerk"])
@@ -424,7 +427,7 @@ def test_an_approved_plan_is_not_edited(plan: FilePlan, people: dict[str, User])
             planned=PlannedFile.objects.get(plan=plan, notation="01.VP"), actor=people["clerk"]
         )
     with pytest.raises(InvalidTransition):
-        plan_approve(plan=plan, actor=people["leader"])
+        plan_approve(plan=plan, actor=people["leader"], **decision())
     assert snapshot(plan) == before
 
 
@@ -432,7 +435,7 @@ def test_an_empty_plan_is_not_approved(ministry: Agency, people: dict[str, User]
     plan = plan_create(agency=ministry, year=THIS_YEAR, actor=people["clerk"])
     before = snapshot(plan)
     with pytest.raises(ValidationFailed):
-        plan_approve(plan=plan, actor=people["leader"])
+        plan_approve(plan=plan, actor=people["leader"], **decision())
     assert snapshot(plan) == before
 
 
@@ -441,13 +444,13 @@ def test_approving_a_stale_version(plan: FilePlan, people: dict[str, User]) -> N
     heading_add(plan=plan, title="Mới", actor=people["clerk"])
     before = snapshot(plan)
     with pytest.raises(Conflict):
-        plan_approve(plan=plan, actor=people["leader"], expected_version=read)
+        plan_approve(plan=plan, actor=people["leader"], **decision(), expected_version=read)
     assert snapshot(plan) == before
 
 
 def test_the_head_reopens_with_a_reason(plan: FilePlan, people: dict[str, User]) -> None:
     leader = people["leader"]
-    plan_approve(plan=plan, actor=leader)
+    plan_approve(plan=plan, actor=leader, **decision())
     # when reopened without a reason: refused, still approved
     before = snapshot(plan)
     with pytest.raises(ValidationFailed) as refused:
@@ -476,7 +479,7 @@ def test_a_draft_is_not_reopened(plan: FilePlan, people: dict[str, User]) -> Non
 def test_copying_last_years_plan(plan: FilePlan, people: dict[str, User]) -> None:
     # given last year's plan, approved; one person in charge has left since
     source = FilePlan.objects.get(pk=plan.pk)
-    plan_approve(plan=source, actor=people["leader"])
+    plan_approve(plan=source, actor=people["leader"], **decision())
     people["specialist"].is_active = False
     people["specialist"].save()
     FilePlan.objects.filter(pk=source.pk).update(year=THIS_YEAR - 1)
@@ -517,7 +520,7 @@ Action = Callable[[FilePlan, User], Any]
 
 
 def _approved(plan: FilePlan, people: dict[str, User]) -> FilePlan:
-    return plan_approve(plan=plan, actor=people["leader"])
+    return plan_approve(plan=plan, actor=people["leader"], **decision())
 
 
 ACTIONS: dict[str, tuple[bool, set[str], Action]] = {
@@ -546,7 +549,7 @@ ACTIONS: dict[str, tuple[bool, set[str], Action]] = {
         ),
     ),
     "copy": (False, EDITORS, lambda p, a: plan_copy(source=p, year=THIS_YEAR + 1, actor=a)),
-    "approve": (False, APPROVERS, lambda p, a: plan_approve(plan=p, actor=a)),
+    "approve": (False, APPROVERS, lambda p, a: plan_approve(plan=p, actor=a, **decision())),
     "reopen": (True, APPROVERS, lambda p, a: plan_reopen(plan=p, reason="Sửa", actor=a)),
 }
 

@@ -5,12 +5,14 @@ stale version or a plan already approved; nothing changed on any refusal."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -22,6 +24,7 @@ from govdoc.records.tests.plan_helpers import (
     PERSONAS,
     THIS_YEAR,
     api_client,
+    decision,
     events,
     filled_plan,
     snapshot,
@@ -169,21 +172,48 @@ def test_a_stale_version_answers_409(plan: FilePlan, people: dict[str, User]) ->
         api_client(people["clerk"]), f"{API}/{plan.pk}/headings", {"title": "X", "version": read}
     )
     assert response.status_code == 409 and response.json()["code"] == "conflict"
-    response = post(api_client(people["leader"]), f"{API}/{plan.pk}/approve", {"version": read})
-    assert response.status_code == 409
+    response = post(
+        api_client(people["leader"]),
+        f"{API}/{plan.pk}/approve",
+        {**_decision_json(), "version": read},
+    )
+    assert response.status_code == 409 and response.json()["code"] == "conflict"
     assert snapshot(plan) == before
+
+
+def _decision_json() -> dict[str, Any]:
+    given = decision()
+    return {**given, "decision_date": given["decision_date"].isoformat()}
 
 
 def test_the_head_approves(plan: FilePlan, people: dict[str, User]) -> None:
     client = api_client(people["leader"])
+    # Without the decision's number and date: refused with the fields named, nothing changed
+    before = snapshot(plan)
     response = post(client, f"{API}/{plan.pk}/approve", {"version": plan.version})
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"decision_number", "decision_date"}
+    assert snapshot(plan) == before
+    # a decision dated tomorrow: refused too
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = post(
+        client, f"{API}/{plan.pk}/approve", {**_decision_json(), "decision_date": tomorrow}
+    )
+    assert response.status_code == 400 and "decision_date" in response.json()["fields"]
+    assert snapshot(plan) == before
+    # with them: approved, the decision recorded and shown
+    response = post(
+        client, f"{API}/{plan.pk}/approve", {**_decision_json(), "version": plan.version}
+    )
     assert response.status_code == 200
-    body = response.json()
+    body = client.get(f"{API}/{plan.pk}").json()
     assert body["status"] == "APPROVED"
     assert body["approved_by"]["name"] == people["leader"].display_name
+    assert body["decision_number"] == decision()["decision_number"]
+    assert body["decision_date"] == timezone.localdate().isoformat()
     # approving again, or adding to an approved plan: 409
     before = snapshot(plan)
-    assert post(client, f"{API}/{plan.pk}/approve").status_code == 409
+    assert post(client, f"{API}/{plan.pk}/approve", _decision_json()).status_code == 409
     response = post(api_client(people["clerk"]), f"{API}/{plan.pk}/headings", {"title": "X"})
     assert response.status_code == 409 and response.json()["code"] == "invalid_transition"
     assert snapshot(plan) == before
@@ -198,7 +228,7 @@ def test_only_the_head_approves(plan: FilePlan, people: dict[str, User], persona
 
 
 def test_the_head_reopens_with_a_reason(plan: FilePlan, people: dict[str, User]) -> None:
-    plan_approve(plan=plan, actor=people["leader"])
+    plan_approve(plan=plan, actor=people["leader"], **decision())
     client = api_client(people["leader"])
     response = post(client, f"{API}/{plan.pk}/reopen", {"reason": " "})
     assert response.status_code == 400 and "reason" in response.json()["fields"]

@@ -173,7 +173,7 @@ def _detail_context(
     request: HttpRequest, decision: DisposalDecision, **extra: Any
 ) -> dict[str, Any]:
     decision = DisposalDecision.objects.select_related(
-        "agency", "proposed_by", "approved_by", "executed_by"
+        "agency", "proposed_by", "approved_by", "executed_by", "refused_by"
     ).get(pk=decision.pk)
     user = request.user
     votes = {v.member_id: v for v in decision.votes.all()}
@@ -201,6 +201,10 @@ def _detail_context(
         "may_execute": decision.status == DisposalStatus.APPROVED
         and is_archivist(user, decision.agency_id),
         "rejection": rejection_note(decision),
+        # A council member refuses by disagreeing (their vote); otherwise it was the head.
+        "refused_by_head": decision.refused_by_id is not None
+        and not any(v.member_id == decision.refused_by_id and not v.agree for v in votes.values()),
+        "form": request.POST if request.method == "POST" else {},
         "summary": _summary_rows(decision),
         **extra,
     }

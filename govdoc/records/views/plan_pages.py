@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from govdoc.core.errors import DomainError, Forbidden, NotFound
 from govdoc.organizations.models import Agency
 from govdoc.records.access import may_approve_plan, may_edit_plan, plan_for, visible_plans
+from govdoc.records.forms.approval_forms import ApproveForm
 from govdoc.records.forms.plan_forms import (
     RETENTION_HINTS,
     CopyForm,
@@ -292,7 +293,8 @@ def _detail_page(
         "add_file": add_file,
         "adding_file": (failed is not None and failed.key == "file-new") or adding_to != "",
         "approve_form": failed_form("approve")
-        or (VersionMixin(initial={"version": version}) if approver else None),
+        or (ApproveForm(initial={"version": version}) if approver else None),
+        "history": list(plan.history.select_related("actor").order_by("-at", "-pk")[:200]),
         "reopen_form": failed_form("reopen")
         or (ReasonForm(initial={"version": version}) if approver else None),
         "page_error": failed_form("page"),
@@ -394,22 +396,37 @@ def _file_input(form: PlannedFileForm, call: Callable[[PlannedFileInput], Any]) 
         raise
 
 
-def _no_anchor(row: Any) -> str:
-    return ""
+class _Typed(dict[str, str]):
+    """What was typed in the form, for a message: a field not sent reads "" ."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _fill(template: str, form: forms.Form, row: Any) -> str:
+    """A message, key or anchor of ACTIONS, with the row (`{row.…}`) and what was typed
+    (`{typed[…]}`)."""
+    typed = _Typed({name: str(form.data.get(name, "")) for name in form.data})
+    return template.format(row=row, typed=typed)
 
 
 @dataclass(frozen=True)
 class PlanAction:
     """One change made on the plan's page, as a POST: the row of the URL it acts on (the
-    plan, a heading or a planned file), the form it reads, where a refused form goes back
-    on the page (`key`), the service it calls, the message and the anchor on success."""
+    plan, a heading or a planned file), the form it reads, the service it calls; then, as
+    templates filled with the row and what was typed (`_fill`): the message on success, the
+    anchor of the plan's page it returns to, and where a refused form goes back on the page
+    (`key`: a template, or a function of the form and the row)."""
 
     row: Callable[[FilePlan, dict[str, int]], Any]
     form: Callable[[HttpRequest, FilePlan, Any], forms.Form]
-    key: Callable[[Any, Any], str]
     call: Callable[[HttpRequest, Any, Any], Any]
-    success: Callable[[Any, Any], str]
-    anchor: Callable[[Any], str] = _no_anchor
+    success: str
+    anchor: str = ""
+    key: str | Callable[[Any, Any], str] = "page"
+
+    def key_for(self, form: forms.Form, row: Any) -> str:
+        return self.key(form, row) if callable(self.key) else _fill(self.key, form, row)
 
 
 def _bound(form_class: type[forms.Form]) -> Callable[[HttpRequest, FilePlan, Any], forms.Form]:
@@ -421,44 +438,19 @@ def _bound(form_class: type[forms.Form]) -> Callable[[HttpRequest, FilePlan, Any
     return make
 
 
-def _file_form(key: Callable[[Any], str]) -> Callable[[HttpRequest, FilePlan, Any], forms.Form]:
+def _file_form(key: str) -> Callable[[HttpRequest, FilePlan, Any], forms.Form]:
+    """The planned file's form; its ids start with `key` (a template of the row)."""
+
     def make(request: HttpRequest, plan: FilePlan, row: Any) -> forms.Form:
-        return PlannedFileForm(request.POST, plan=plan, auto_id=f"id_{key(row)}_%s")
+        prefix = key.format(row=row)
+        return PlannedFileForm(request.POST, plan=plan, auto_id=f"id_{prefix}_%s")
 
     return make
-
-
-def _page(form: Any, row: Any) -> str:
-    return "page"
-
-
-def _heading_key(heading: PlanHeading) -> str:
-    return f"heading-{heading.pk}"
-
-
-def _file_key(planned: PlannedFile) -> str:
-    return f"file-{planned.pk}"
-
-
-def _new_file_key(row: Any) -> str:
-    return "new"
 
 
 def _sub_key(form: Any, row: Any) -> str:
     parent_id = form.cleaned_data.get("parent")
     return f"sub-{parent_id}" if parent_id else "heading-new"
-
-
-def _in_plan(row: Any) -> str:
-    return "danh-muc"
-
-
-def _at_heading(heading: PlanHeading) -> str:
-    return f"de-muc-{heading.pk}"
-
-
-def _at_file(planned: PlannedFile) -> str:
-    return f"ho-so-{planned.pk}"
 
 
 def _direction(form: Any) -> str:
@@ -468,6 +460,22 @@ def _direction(form: Any) -> str:
 def _moved_to(form: Any) -> Any:
     return form.cleaned_data.get("heading") if hasattr(form, "cleaned_data") else None
 
+
+def _approve(request: HttpRequest, form: Any, plan: FilePlan) -> FilePlan:
+    number, day = form.decision()
+    return plan_approve(
+        plan=plan,
+        actor=request.user,
+        decision_number=number,
+        decision_date=day,
+        expected_version=_version(form),
+    )
+
+
+# Where a change returns on the plan's page.
+IN_PLAN = "danh-muc"
+AT_HEADING = "de-muc-{row.pk}"
+AT_FILE = "ho-so-{row.pk}"
 
 # The changes of the plan's page, by the name of their URL (plan_urls.py).
 ACTIONS: dict[str, PlanAction] = {
@@ -482,75 +490,72 @@ ACTIONS: dict[str, PlanAction] = {
             actor=request.user,
             expected_version=_version(form),
         ),
-        success=lambda form, plan: "Đã thêm đề mục.",
-        anchor=_in_plan,
+        success="Đã thêm đề mục.",
+        anchor=IN_PLAN,
     ),
     "plan_heading_edit": PlanAction(
         row=_heading,
         form=_bound(HeadingForm),
-        key=lambda form, heading: _heading_key(heading),
+        key="heading-{row.pk}",
         call=lambda request, form, heading: heading_update(
             heading=heading,
             title=form.cleaned_data.get("title") or "",
             actor=request.user,
             expected_version=_version(form),
         ),
-        success=lambda form, heading: f"Đã sửa đề mục {heading.number}.",
-        anchor=_at_heading,
+        success="Đã sửa đề mục {row.number}.",
+        anchor=AT_HEADING,
     ),
     "plan_heading_move": PlanAction(
         row=_heading,
         form=_bound(MoveForm),
-        key=_page,
         call=lambda request, form, heading: heading_move(
             heading=heading,
             direction=_direction(form),
             actor=request.user,
             expected_version=_version(form),
         ),
-        success=lambda form, heading: "Đã chuyển đề mục.",
-        anchor=_at_heading,
+        success="Đã chuyển đề mục.",
+        anchor=AT_HEADING,
     ),
     "plan_heading_delete": PlanAction(
         row=_heading,
         form=_bound(VersionMixin),
-        key=_page,
         call=lambda request, form, heading: heading_delete(
             heading=heading, actor=request.user, expected_version=_version(form)
         ),
-        success=lambda form, heading: f"Đã xóa đề mục “{heading.title}”.",
-        anchor=_in_plan,
+        success="Đã xóa đề mục “{row.title}”.",
+        anchor=IN_PLAN,
     ),
     "plan_file_add": PlanAction(
         row=_the_plan,
-        form=_file_form(_new_file_key),
-        key=lambda form, plan: "file-new",
+        form=_file_form("new"),
+        key="file-new",
         call=lambda request, form, plan: _file_input(
             form,
             lambda data: planned_file_add(
                 plan=plan, data=data, actor=request.user, expected_version=_version(form)
             ),
         ),
-        success=lambda form, plan: f"Đã thêm hồ sơ {form.data.get('notation', '')}.",
-        anchor=_in_plan,
+        success="Đã thêm hồ sơ {typed[notation]}.",
+        anchor=IN_PLAN,
     ),
     "plan_file_edit": PlanAction(
         row=_planned,
-        form=_file_form(_file_key),
-        key=lambda form, planned: _file_key(planned),
+        form=_file_form("file-{row.pk}"),
+        key="file-{row.pk}",
         call=lambda request, form, planned: _file_input(
             form,
             lambda data: planned_file_update(
                 planned=planned, data=data, actor=request.user, expected_version=_version(form)
             ),
         ),
-        success=lambda form, planned: f"Đã sửa hồ sơ {planned.notation}.",
-        anchor=_at_file,
+        success="Đã sửa hồ sơ {row.notation}.",
+        anchor=AT_FILE,
     ),
     "plan_file_move": PlanAction(
         row=_planned,
         form=_bound(MoveForm),
-        key=_page,
         call=lambda request, form, planned: planned_file_move(
             planned=planned,
             direction=_direction(form),
@@ -558,39 +563,36 @@ ACTIONS: dict[str, PlanAction] = {
             actor=request.user,
             expected_version=_version(form),
         ),
-        success=lambda form, planned: f"Đã chuyển hồ sơ {planned.notation}.",
-        anchor=_at_file,
+        success="Đã chuyển hồ sơ {row.notation}.",
+        anchor=AT_FILE,
     ),
     "plan_file_delete": PlanAction(
         row=_planned,
         form=_bound(VersionMixin),
-        key=_page,
         call=lambda request, form, planned: planned_file_delete(
             planned=planned, actor=request.user, expected_version=_version(form)
         ),
-        success=lambda form, planned: f"Đã xóa hồ sơ {planned.notation} khỏi danh mục.",
-        anchor=_in_plan,
+        success="Đã xóa hồ sơ {row.notation} khỏi danh mục.",
+        anchor=IN_PLAN,
     ),
     "plan_approve": PlanAction(
         row=_the_plan,
-        form=_bound(VersionMixin),
-        key=lambda form, plan: "approve",
-        call=lambda request, form, plan: plan_approve(
-            plan=plan, actor=request.user, expected_version=_version(form)
-        ),
-        success=lambda form, plan: f"Đã phê duyệt danh mục hồ sơ năm {plan.year}.",
+        form=_bound(ApproveForm),
+        key="approve",
+        call=_approve,
+        success="Đã phê duyệt danh mục hồ sơ năm {row.year}.",
     ),
     "plan_reopen": PlanAction(
         row=_the_plan,
         form=_bound(ReasonForm),
-        key=lambda form, plan: "reopen",
+        key="reopen",
         call=lambda request, form, plan: plan_reopen(
             plan=plan,
             reason=str(form.data.get("reason", "")),
             actor=request.user,
             expected_version=_version(form),
         ),
-        success=lambda form, plan: f"Đã mở lại danh mục hồ sơ năm {plan.year} để sửa.",
+        success="Đã mở lại danh mục hồ sơ năm {row.year} để sửa.",
     ),
 }
 
@@ -607,11 +609,11 @@ def plan_action_view(request: HttpRequest, pk: int, action: str, **ids: int) -> 
     return _run(
         request,
         plan,
-        key=step.key(form, row),
+        key=step.key_for(form, row),
         form=form,
         step=lambda: step.call(request, form, row),
-        success=step.success(form, row),
-        anchor=step.anchor(row),
+        success=_fill(step.success, form, row),
+        anchor=_fill(step.anchor, form, row),
     )
 
 
