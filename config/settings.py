@@ -142,6 +142,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "govdoc.web.nav_counts.NavCountsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "govdoc.core.middleware.RequestContextMiddleware",
@@ -311,6 +312,9 @@ GOVDOC_HUB_CLIENT_CERT = env("HUB_CLIENT_CERT")
 GOVDOC_HUB_CLIENT_KEY = env("HUB_CLIENT_KEY")
 GOVDOC_EXCHANGE_TRANSPORT = env("EXCHANGE_TRANSPORT", "hub")
 GOVDOC_EXCHANGE_POLL_SECONDS = float(env("EXCHANGE_POLL_SECONDS", "30"))
+# The menu's counters kept in the session this long (0: counted on every page); a person's
+# own change drops them at once (govdoc/web/nav_counts.py).
+GOVDOC_NAV_COUNTS_SECONDS = float(env("NAV_COUNTS_SECONDS", "20"))
 GOVDOC_EDXML_ALLOW_SHA1 = env_bool("EDXML_ALLOW_SHA1", False)
 GOVDOC_EDXML_MAX_BYTES = int(env("EDXML_MAX_BYTES", str(50 * 1024 * 1024)))
 

@@ -37,6 +37,8 @@ def _isolated_storage(settings: Any, tmp_path: Path) -> Iterator[None]:
     }
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.AXES_ENABLED = False
+    # Counters counted on every page (tests of the kept counters turn it on themselves).
+    settings.GOVDOC_NAV_COUNTS_SECONDS = 0
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The working calendar is cached per process: each test reads its own database's.
     reset_cache()

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as Respond
 
 from govdoc.api.calls import FOUND, WRITE, actor_of, agency_id_of, capped_page_out, refusals
-from govdoc.core.errors import Forbidden
+from govdoc.core.errors import Forbidden, ValidationFailed
 from govdoc.records.models import CaseFile, DisposalDecision, RecordHold
 from govdoc.records.services.disposal import (
     ProposalInput,
@@ -57,6 +57,9 @@ class PageQuery(Schema):
 
 class HoldQuery(PageQuery):
     active: bool = Field(False, title="Chỉ lệnh đang hiệu lực")
+    agency_id: int | None = Field(
+        None, title="Cơ quan (quản trị cài đặt không thuộc cơ quan nào chọn cơ quan)"
+    )
 
 
 class HoldOut(Schema):
@@ -87,6 +90,9 @@ class HoldIn(Schema):
     year: int | None = Field(None, title="Hoặc các hồ sơ của một năm")
     unit_id: int | None = Field(None, title="… của một đơn vị (không bắt buộc)")
     reason: str = Field("", max_length=2000, title="Lý do phong tỏa")
+    agency_id: int | None = Field(
+        None, title="Cơ quan (chỉ quản trị cài đặt; mặc định: cơ quan của hồ sơ)"
+    )
 
 
 class ReasonIn(Schema):
@@ -261,16 +267,30 @@ def _decision(actor: Any, decision_id: int) -> DisposalDecision:
 # -- holds -----------------------------------------------------------------------------------
 
 
+def _holds_agency(actor: Any, chosen: int | None) -> int | None:
+    """The agency whose holds are asked for: the one chosen by a superuser (who administers
+    every agency, and may belong to none), else the caller's own."""
+    if chosen is not None and getattr(actor, "is_superuser", False):
+        return chosen
+    return agency_id_of(actor)
+
+
 @router.get(
     "/holds",
     response={200: HoldPage, **FOUND},
     summary="Danh sách lệnh phong tỏa",
-    description="Quản trị hệ thống của cơ quan; người khác: 403.",
+    description=(
+        "Quản trị hệ thống của cơ quan (quản trị cài đặt: của cơ quan chọn bằng `agency_id`); "
+        "người khác: 403."
+    ),
     url_name="records_holds",
 )
 def holds_list(request: HttpRequest, params: Query[HoldQuery]) -> dict[str, Any]:
     actor = actor_of(request)
-    agency_id = agency_id_of(actor)
+    agency_id = _holds_agency(actor, params.agency_id)
+    if agency_id is None and getattr(actor, "is_superuser", False):
+        message = "Vui lòng chọn cơ quan (agency_id) để xem các lệnh phong tỏa."
+        raise ValidationFailed(message, fields={"agency_id": message})
     if not may_hold(actor, agency_id):
         raise Forbidden("Chỉ quản trị hệ thống của cơ quan được xem các lệnh phong tỏa.")
     holds = visible_holds(actor, agency_id).select_related("case_file", "unit", "set_by")
@@ -296,13 +316,17 @@ def holds_list(request: HttpRequest, params: Query[HoldQuery]) -> dict[str, Any]
 )
 def holds_set(request: HttpRequest, payload: HoldIn) -> Any:
     actor = actor_of(request)
-    with refusals({"unit": "unit_id", "case_file": "case_file_id"}, hide_forbidden=False):
+    with refusals(
+        {"unit": "unit_id", "case_file": "case_file_id", "agency": "agency_id"},
+        hide_forbidden=False,
+    ):
         hold = hold_set(
             actor=actor,
             reason=payload.reason,
             case_file_id=payload.case_file_id,
             year=payload.year,
             unit_id=payload.unit_id,
+            agency_id=payload.agency_id,
         )
     return Respond(201, _hold_out(RecordHold.objects.select_related("set_by").get(pk=hold.pk)))
 
@@ -316,7 +340,13 @@ def holds_set(request: HttpRequest, payload: HoldIn) -> Any:
 )
 def holds_lift(request: HttpRequest, hold_id: int, payload: ReasonIn) -> dict[str, Any]:
     actor = actor_of(request)
-    hold = hold_for(actor, agency_id_of(actor), hold_id)
+    agency_id = agency_id_of(actor)
+    if getattr(actor, "is_superuser", False):
+        # Every agency's holds are the installation administrator's to lift.
+        agency_id = (
+            RecordHold.objects.filter(pk=hold_id).values_list("agency_id", flat=True).first()
+        )
+    hold = hold_for(actor, agency_id, hold_id)
     with refusals(hide_forbidden=False):
         lifted = hold_lift(hold=hold, actor=actor, reason=payload.reason)
     return _hold_out(RecordHold.objects.select_related("set_by").get(pk=lifted.pk))

@@ -205,3 +205,46 @@ def test_the_hold_pages_stay_closed_to_others(
     )
     assert posted.status_code == 404
     assert not RecordHold.objects.exists()
+
+
+def test_the_hold_api_for_a_superuser_without_agency(
+    root: User, personas: dict[str, User], other_agency: Agency
+) -> None:
+    from govdoc.records.tests.plan_helpers import api_client
+
+    case_file = closed_file(personas["specialist"], notation="01.PT")
+    api = api_client(root)
+    before = _state()
+    # Given no agency chosen: the list and a year's hold are refused with the field named
+    response = api.get("/api/records/holds")
+    assert response.status_code == 400 and "agency_id" in response.json()["fields"]
+    response = api.post(
+        "/api/records/holds",
+        {"year": case_file.year, "reason": "Kiểm tra"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "agency_id" in response.json()["fields"]
+    assert _state() == before
+    # When they hold a year of the agency chosen
+    response = api.post(
+        "/api/records/holds",
+        {"year": case_file.year, "agency_id": case_file.agency_id, "reason": "Kiểm tra"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    hold_id = response.json()["id"]
+    # Then it is that agency's, listed there and not in another agency's list
+    assert RecordHold.objects.get(pk=hold_id).agency_id == case_file.agency_id
+    listed = api.get(f"/api/records/holds?agency_id={case_file.agency_id}").json()["items"]
+    assert [h["id"] for h in listed] == [hold_id]
+    assert api.get(f"/api/records/holds?agency_id={other_agency.pk}").json()["items"] == []
+    # and they lift it without naming the agency
+    response = api.post(
+        f"/api/records/holds/{hold_id}/lift", {"reason": "Xong"}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["lifted_at"] is not None
+    assert not CaseFile.objects.get(pk=case_file.pk).on_hold
+    # an agency's own administrator naming another agency still sees only their own
+    admin = api_client(personas["admin"])
+    own = admin.get("/api/records/holds").json()
+    assert admin.get(f"/api/records/holds?agency_id={other_agency.pk}").json() == own

@@ -51,6 +51,7 @@ from govdoc.records.services.files import (
     case_file_upload,
 )
 from govdoc.records.views.file_filters import filtered_case_files
+from govdoc.records.views.file_rows import list_rows
 from govdoc.records.workflow import EDITABLE_FILE, FileStatus, PlanStatus
 
 PER_PAGE = 50
@@ -103,7 +104,7 @@ def _list(request: HttpRequest, files: QuerySet[CaseFile], *, title: str, mine: 
             "mine": mine,
             "form": form,
             "page": page,
-            "rows": [(f, STATUS_CSS.get(f.status, "")) for f in page.rows],
+            "rows": list_rows(page.rows, css=STATUS_CSS, with_owner=not mine),
             "query": query.urlencode(),
             # The navigation's count (same request, same object): counted once.
             "unfiled": unfiled_badge(request) if mine else None,
