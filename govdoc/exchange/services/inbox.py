@@ -32,8 +32,9 @@ from govdoc.exchange.edxml.model import (
     StatusPacket,
 )
 from govdoc.exchange.edxml.parse import ParsedPacket, read_packet, read_tree
-from govdoc.exchange.models import InboxPacket, PacketEvent
+from govdoc.exchange.models import InboxPacket
 from govdoc.exchange.services.outbox import XML
+from govdoc.exchange.services.packet_events import packet_event
 from govdoc.exchange.transports.base import (
     Acknowledgement,
     ReceivedRef,
@@ -80,19 +81,6 @@ class Refusal(Exception):
     message: str
 
 
-def _event(packet: InboxPacket, action: str, before: str, after: str, note: str = "") -> None:
-    sql_rows.save_new(
-        PacketEvent(
-            inbox=packet,
-            at=timezone.now(),
-            action=action,
-            from_status=before,
-            to_status=after,
-            note=note[:1000],
-        )
-    )
-
-
 def _move(packet: InboxPacket, action: str, **changes: object) -> bool:
     target = next_inbox_status(packet.status, action)
     if target is None:
@@ -106,7 +94,7 @@ def _move(packet: InboxPacket, action: str, **changes: object) -> bool:
     packet.status = target
     for key, value in changes.items():
         setattr(packet, key, value)
-    _event(packet, action, before, target, str(changes.get("reason", "")))
+    packet_event(packet, action, before, target, str(changes.get("reason", "")))
     return True
 
 
@@ -215,7 +203,7 @@ def _keep(agency: Agency, transport: str, ref: ReceivedRef, data: bytes) -> Inbo
                     received_at=timezone.now(),
                 )
             )
-            _event(packet, "receive", "", InboxStatus.RECEIVED, f"{len(data)} byte")
+            packet_event(packet, "receive", "", InboxStatus.RECEIVED, f"{len(data)} byte")
             return packet
     except IntegrityError:
         # The same bytes came before under another id (sent twice), or another poller kept

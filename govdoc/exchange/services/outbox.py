@@ -21,6 +21,7 @@ from govdoc.core.errors import Forbidden, InvalidTransition
 from govdoc.documents.sniffing import FileKind
 from govdoc.documents.storage import open_stored, store_bytes
 from govdoc.exchange.models import OutboxPacket, PacketEvent
+from govdoc.exchange.services.packet_events import packet_event
 from govdoc.exchange.transports.base import PermanentTransportError, TransportError
 from govdoc.exchange.transports.registry import transport_for
 from govdoc.exchange.workflow import OutboxStatus, next_outbox_status
@@ -38,19 +39,6 @@ BATCH = 50
 
 def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:100]
-
-
-def _event(packet: OutboxPacket, action: str, before: str, after: str, note: str = "") -> None:
-    sql_rows.save_new(
-        PacketEvent(
-            outbox=packet,
-            at=timezone.now(),
-            action=action,
-            from_status=before,
-            to_status=after,
-            note=note[:1000],
-        )
-    )
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -89,7 +77,7 @@ def outbox_enqueue(
             created_at=now,
         )
     )
-    _event(row, "queue", "", OutboxStatus.QUEUED)
+    packet_event(row, "queue", "", OutboxStatus.QUEUED)
     return row
 
 
@@ -116,7 +104,7 @@ def _move(
     packet.status = target
     for key, value in changes.items():
         setattr(packet, key, value)
-    _event(packet, action, before, target, str(changes.get("last_error", "")))
+    packet_event(packet, action, before, target, str(changes.get("last_error", "")))
     return True
 
 

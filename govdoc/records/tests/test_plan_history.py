@@ -39,22 +39,11 @@ from govdoc.records.tests.plan_helpers import (
     file_input,
     filled_plan,
     snapshot,
-    with_archivist,
     workbook,
 )
 from govdoc.records.workflow import PlanStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(personas: dict[str, User], ministry: Agency) -> dict[str, User]:
-    return with_archivist(personas, ministry)
-
-
-@pytest.fixture
-def plan(ministry: Agency, people: dict[str, User], units: dict[str, Unit]) -> FilePlan:
-    return filled_plan(ministry, people["clerk"], units, person=people["specialist"])
 
 
 def _steps(plan: FilePlan) -> list[str]:

@@ -23,7 +23,6 @@ from govdoc.records.tests.plan_helpers import (
     events,
     filled_plan,
     snapshot,
-    with_archivist,
     workbook,
 )
 
@@ -38,11 +37,6 @@ GOOD = (
     ("II", "", "VĂN PHÒNG", "", "", ""),
     ("", "01.VP", "Sổ đăng ký văn bản đi", "VV", "Văn phòng", ""),
 )
-
-
-@pytest.fixture
-def people(personas: dict[str, User], ministry: Agency) -> dict[str, User]:
-    return with_archivist(personas, ministry)
 
 
 @pytest.fixture

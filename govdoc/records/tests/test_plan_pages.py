@@ -23,7 +23,6 @@ from govdoc.records.tests.plan_helpers import (
     events,
     filled_plan,
     snapshot,
-    with_archivist,
     workbook,
 )
 from govdoc.records.workflow import PlanStatus
@@ -31,11 +30,6 @@ from govdoc.records.workflow import PlanStatus
 pytestmark = pytest.mark.django_db
 
 LIST = "/ho-so/danh-muc/"
-
-
-@pytest.fixture
-def people(personas: dict[str, User], ministry: Agency) -> dict[str, User]:
-    return with_archivist(personas, ministry)
 
 
 @pytest.fixture

@@ -28,18 +28,12 @@ from govdoc.records.tests.plan_helpers import (
     events,
     filled_plan,
     snapshot,
-    with_archivist,
 )
 from govdoc.records.workflow import PlanStatus
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/records/plans"
-
-
-@pytest.fixture
-def people(personas: dict[str, User], ministry: Agency) -> dict[str, User]:
-    return with_archivist(personas, ministry)
 
 
 @pytest.fixture
