@@ -163,6 +163,8 @@ if env("S3_BUCKET"):
 
 GOVDOC_HUB_MAX_PACKET_BYTES = int(env("MAX_PACKET_BYTES", str(50 * 1024 * 1024)))
 GOVDOC_HUB_MAX_RECIPIENTS = int(env("MAX_RECIPIENTS", "1000"))
+# The packets of one batch call together (POST /packets/batch, POST /packets/fetch).
+GOVDOC_HUB_MAX_BATCH_BYTES = int(env("MAX_BATCH_BYTES", str(16 * 1024 * 1024)))
 GOVDOC_HUB_RETENTION_DAYS = int(env("RETENTION_DAYS", "30"))
 GOVDOC_HUB_UNDELIVERED_DAYS = int(env("UNDELIVERED_DAYS", "90"))
 # Seconds between the purges `govdoc hub serve` runs itself (0: never; run `govdoc hub purge`).

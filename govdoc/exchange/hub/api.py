@@ -16,7 +16,8 @@ from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Status
 
-from govdoc.exchange.hub import conf, selectors, services
+from govdoc.core.framed_body import CONTENT_TYPE
+from govdoc.exchange.hub import api_batches, conf, selectors, services
 from govdoc.exchange.hub.auth import Caller, HubTokenAuth
 from govdoc.exchange.hub.errors import (
     AdminOnly,
@@ -46,6 +47,7 @@ from govdoc.exchange.hub.schemas import (
     InboxOut,
     InboxQuery,
     InfoOut,
+    SendManyOut,
     SendOut,
     SentOut,
     SentQuery,
@@ -171,6 +173,40 @@ def send_packet(request: HttpRequest) -> Status[dict[str, Any]]:
         "duplicate": not result.created,
     }
     return Status(201 if result.created else 200, body)
+
+
+api.post(
+    "/packets/batch",
+    response={
+        200: SendManyOut,
+        400: ErrorOut,
+        411: ErrorOut,
+        413: ErrorOut,
+        415: ErrorOut,
+        **ERRORS,
+    },
+    summary="Gửi nhiều gói tin một lần",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)(api_batches.send_packets)
+
+api.post(
+    "/packets/fetch",
+    response={200: None, 400: ErrorOut, **ERRORS},
+    summary="Tải nhiều gói tin một lần",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Phần mô tả (một dòng JSON) rồi nội dung từng gói tin",
+                "content": {CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)(api_batches.fetch_packets)
 
 
 @api.get("/inbox", response={200: InboxOut, **ERRORS}, by_alias=True, summary="Hộp thư đến")

@@ -17,6 +17,7 @@ DEFAULT_MAX_PACKET_BYTES = 50 * MB
 DEFAULT_RETENTION_DAYS = 30
 DEFAULT_UNDELIVERED_DAYS = 90
 DEFAULT_MAX_RECIPIENTS = 1000
+DEFAULT_MAX_BATCH_BYTES = 16 * MB
 DEFAULT_PURGE_INTERVAL = 3600.0
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -24,6 +25,11 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 def max_packet_bytes() -> int:
     return int(getattr(settings, "GOVDOC_HUB_MAX_PACKET_BYTES", DEFAULT_MAX_PACKET_BYTES))
+
+
+def max_batch_bytes() -> int:
+    """The packets of one batch call together (sending or fetching; docs/hub.md "Batches")."""
+    return int(getattr(settings, "GOVDOC_HUB_MAX_BATCH_BYTES", DEFAULT_MAX_BATCH_BYTES))
 
 
 def max_recipients() -> int:

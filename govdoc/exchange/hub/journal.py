@@ -20,7 +20,8 @@ from __future__ import annotations
 import functools
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -105,7 +106,7 @@ def _accounted_elsewhere(request: HttpRequest, response: HttpResponseBase | None
     )
 
 
-STREAMING_CALLS = frozenset({"send_packet"})
+STREAMING_CALLS = frozenset({"send_packet", "send_packets"})
 """Calls that read a large body: not run inside a transaction (see the module's text)."""
 
 
@@ -140,6 +141,41 @@ def journal_now(request: HttpRequest, *, status_code: int, result: str = "ok") -
     request.hub_journaled = True  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class PacketEntry:
+    """One packet's row of a batch call: its outcome within the call."""
+
+    packet: uuid.UUID | None
+    status_code: int
+    result: str
+    detail: dict[str, Any]
+
+
+def journal_each(request: HttpRequest, entries: Sequence[PacketEntry]) -> None:
+    """A batch call's rows, one per packet, now (in the transaction of what the call changes,
+    one INSERT); the call writes no row of its own then. Every row names the batch's size."""
+    caller = getattr(request, "hub_caller", None)
+    at, ip = timezone.now(), client_ip(request)
+    call = getattr(request, "hub_call", "call")
+    rows.save_new_many(
+        [
+            HubCall(
+                at=at,
+                agency=caller.label if isinstance(caller, Caller) else "",
+                credential=caller.credential.prefix if isinstance(caller, Caller) else "",
+                call=call,
+                packet=entry.packet,
+                status_code=entry.status_code,
+                result=entry.result[:64],
+                client_ip=ip,
+                detail={**entry.detail, "batch": len(entries)},
+            )
+            for entry in entries
+        ]
+    )
+    request.hub_journaled = True  # type: ignore[attr-defined]
+
+
 def journaled(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Wrap a ninja operation's `run` (mode "view": around authentication and the handler)."""
     operation = getattr(run, "__self__", None)
@@ -158,7 +194,11 @@ def journaled(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
                 return response
             with transaction.atomic():
                 response = run(request, *args, **kwargs)
-                in_call = response.status_code < 400 and not _accounted_elsewhere(request, response)
+                in_call = (
+                    response.status_code < 400
+                    and not _accounted_elsewhere(request, response)
+                    and not getattr(request, "hub_journaled", False)
+                )
                 if response.status_code >= 400:
                     transaction.set_rollback(True)  # a refused call changes nothing
                 elif in_call:
@@ -168,6 +208,8 @@ def journaled(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
             return response
         except BaseException:
             response = None  # journaled as the 500 the client gets
+            if not streaming:  # rows written in the call's transaction were rolled back
+                request.hub_journaled = False  # type: ignore[attr-defined]
             raise
         finally:
             if (

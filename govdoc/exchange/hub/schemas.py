@@ -45,6 +45,22 @@ class SendOut(Schema):
     )
 
 
+class SendManyItem(Schema):
+    status: int = Field(description="201 new, 200 duplicate, 400/413 refused (this packet only)")
+    id: uuid.UUID | None = None
+    sha256: str | None = None
+    size: int | None = None
+    duplicate: bool | None = None
+    code: str | None = None
+    message: str | None = None
+    fields: dict[str, str] | None = None
+    recipients: list[str] | None = None
+
+
+class SendManyOut(Schema):
+    items: list[SendManyItem]
+
+
 class InboxItem(Schema):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -83,6 +99,10 @@ class AckItemIn(AckIn):
 
 class AckManyIn(Schema):
     items: list[AckItemIn] = Field(description="at most 500 acknowledgements")
+
+
+class FetchManyIn(Schema):
+    ids: list[uuid.UUID] = Field(description="at most 50 packet ids, in the order wanted")
 
 
 class AckManyItem(Schema):

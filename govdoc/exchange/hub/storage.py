@@ -82,6 +82,16 @@ def _copy_hashing(stream: Readable, length: int, out: BinaryIO) -> tuple[str, by
     return digest.hexdigest(), head
 
 
+class _Discard:
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+
+def skip_bytes(stream: Readable, length: int) -> None:
+    """Read and forget `length` bytes (a refused packet of a batch: the body goes on)."""
+    _copy_hashing(stream, length, cast(BinaryIO, _Discard()))
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:

@@ -41,6 +41,7 @@ from govdoc.exchange.transports.base import (
     Transport,
     TransportError,
     acknowledge_all,
+    get_all,
 )
 from govdoc.exchange.transports.local import NAME as LOCAL
 from govdoc.exchange.transports.registry import transport_for
@@ -128,16 +129,23 @@ def inbox_poll(*, agency: Agency, transport: str, apply: bool = True, batch: int
         ).values_list("external_id", "status", "reason", "applied_at")
     }
     new = 0
-    kept = set(known)
     copies: dict[str, int] = {}  # listed id → the packet kept under another id (same bytes)
     for ref in waiting:
         status, reason = known.get(ref.id, ("", ""))
-        if ref.id not in kept:
-            try:
-                data = channel.get(organ_id=agency.organ_id, packet_id=ref.id)
-            except TransportError as error:
-                logger.warning("inbox get %s: %s", ref.id, error)
-                break
+        if status in ENDED:
+            # Applied or refused, but its acknowledgement has not reached the transport.
+            _acknowledge(channel, agency.organ_id, ref.id, status, reason)
+    for chunk in _download_chunks([ref for ref in waiting if ref.id not in known]):
+        try:
+            # Several in one call where the transport can (the hub's POST /packets/fetch).
+            got = get_all(channel, organ_id=agency.organ_id, packet_ids=[r.id for r in chunk])
+        except TransportError as error:
+            logger.warning("inbox get %s…: %s", chunk[0].id, error)
+            break
+        for ref in chunk:
+            data = got.get(ref.id)
+            if data is None:
+                continue  # not there any more, or left for the next round
             packet = _keep(agency, transport, ref, data)
             new += 1
             if packet.external_id == ref.id:
@@ -146,10 +154,7 @@ def inbox_poll(*, agency: Agency, transport: str, apply: bool = True, batch: int
             if packet.status not in ENDED:
                 copies[ref.id] = packet.pk
                 continue
-            status, reason = packet.status, packet.reason
-        if status in ENDED:
-            # Applied or refused, but its acknowledgement has not reached the transport.
-            _acknowledge(channel, agency.organ_id, ref.id, status, reason)
+            _acknowledge(channel, agency.organ_id, ref.id, packet.status, packet.reason)
     if apply:
         while inbox_apply_pending(agency=agency, transport=transport, limit=batch):
             pass
@@ -167,6 +172,25 @@ def inbox_poll(*, agency: Agency, transport: str, apply: bool = True, batch: int
 
 
 ENDED = (InboxStatus.APPLIED, InboxStatus.REFUSED)
+DOWNLOAD_ITEMS = 20
+DOWNLOAD_BYTES = 8 * 1024 * 1024
+
+
+def _download_chunks(refs: list[ReceivedRef]) -> list[list[ReceivedRef]]:
+    """The packets to download, in listing order, in groups fetched together (≤ 20 packets,
+    ≤ 8 MB by the sizes listed): the bytes of a group are in memory at once."""
+    chunks: list[list[ReceivedRef]] = []
+    total = 0
+    for ref in refs:
+        if chunks and len(chunks[-1]) < DOWNLOAD_ITEMS and total + ref.size <= DOWNLOAD_BYTES:
+            chunks[-1].append(ref)
+            total += ref.size
+        else:
+            chunks.append([ref])
+            total = ref.size
+    return chunks
+
+
 ACK_GRACE = dt.timedelta(minutes=1)
 
 

@@ -22,7 +22,12 @@ from govdoc.documents.sniffing import FileKind
 from govdoc.documents.storage import open_stored, store_bytes
 from govdoc.exchange.models import OutboxPacket, PacketEvent
 from govdoc.exchange.services.packet_events import packet_event
-from govdoc.exchange.transports.base import PermanentTransportError, TransportError
+from govdoc.exchange.transports.base import (
+    Outgoing,
+    PermanentTransportError,
+    TransportError,
+    send_all,
+)
 from govdoc.exchange.transports.registry import transport_for
 from govdoc.exchange.workflow import OutboxStatus, next_outbox_status
 from govdoc.organizations.access import has_role
@@ -131,43 +136,73 @@ def outbox_send_one(
 
 def _send_claimed(packet: OutboxPacket) -> str:
     """Send a packet this worker has claimed (SENDING); returns its status afterwards."""
-    attempts = packet.attempts + 1
     try:
-        external_id = transport_for(packet.transport).send(
+        outcome: str | TransportError = transport_for(packet.transport).send(
             sender_organ_id=packet.agency.organ_id,
             packet=open_stored(packet.packet),
             to=list(packet.to_organ_ids),
-            kind="edoc" if packet.kind == "EDOC" else "status",
+            kind=_kind(packet),
         )
-    except PermanentTransportError as error:
-        with transaction.atomic():
-            _move(packet, "fail", attempts=attempts, last_error=f"[{error.code}] {error}"[:1000])
-        return packet.status
     except TransportError as error:
-        with transaction.atomic():
-            _move(
-                packet,
-                "retry",
-                attempts=attempts,
-                last_error=str(error)[:1000],
-                next_attempt_at=timezone.now() + backoff(attempts),
-                claimed_at=None,
-                claimed_by="",
-            )
-        return packet.status
+        outcome = error
     with transaction.atomic():
+        _record(packet, outcome)
+    return packet.status
+
+
+def _kind(packet: OutboxPacket) -> str:
+    return "edoc" if packet.kind == "EDOC" else "status"
+
+
+def _record(packet: OutboxPacket, outcome: str | TransportError) -> None:
+    """What became of one sending attempt (call inside a transaction): SENT with the far
+    side's id, FAILED for a refusal, or back to wait with an exponential back-off."""
+    attempts = packet.attempts + 1
+    if isinstance(outcome, PermanentTransportError):
+        _move(packet, "fail", attempts=attempts, last_error=f"[{outcome.code}] {outcome}"[:1000])
+    elif isinstance(outcome, TransportError):
+        _move(
+            packet,
+            "retry",
+            attempts=attempts,
+            last_error=str(outcome)[:1000],
+            next_attempt_at=timezone.now() + backoff(attempts),
+            claimed_at=None,
+            claimed_by="",
+        )
+    else:
         _move(
             packet,
             "sent",
             attempts=attempts,
-            external_id=str(external_id)[:100],
+            external_id=str(outcome)[:100],
             sent_at=timezone.now(),
             last_error="",
         )
         from govdoc.exchange.services.sent_hooks import packet_sent
 
         packet_sent(packet)
-    return packet.status
+
+
+def _send_batch(packets: Sequence[OutboxPacket]) -> int:
+    """Send claimed packets of one transport and sender together (`send_all`: the hub takes
+    a batch in one call) and record every outcome in one transaction; how many were SENT."""
+    first = packets[0]
+    try:
+        outcomes = send_all(
+            transport_for(first.transport),
+            sender_organ_id=first.agency.organ_id,
+            packets=[
+                Outgoing(packet=open_stored(p.packet), to=list(p.to_organ_ids), kind=_kind(p))
+                for p in packets
+            ],
+        )
+    except TransportError as error:
+        outcomes = [error] * len(packets)
+    with transaction.atomic():
+        for packet, outcome in zip(packets, outcomes, strict=True):
+            _record(packet, outcome)
+    return sum(1 for p in packets if p.status == OutboxStatus.SENT)
 
 
 def _claim_due(*, limit: int, moment: dt.datetime, worker: str) -> list[OutboxPacket]:
@@ -218,11 +253,32 @@ def outbox_send_due(*, limit: int = BATCH, now: dt.datetime | None = None) -> in
     ):
         with transaction.atomic():
             _move(stale, "expire", claimed_at=None, claimed_by="")
-    sent = 0
+    groups: dict[tuple[str, int], list[OutboxPacket]] = {}
     for packet in _claim_due(limit=limit, moment=moment, worker=_worker_name()):
-        if _send_claimed(packet) == OutboxStatus.SENT:
-            sent += 1
+        groups.setdefault((packet.transport, packet.agency_id), []).append(packet)
+    sent = 0
+    for group in groups.values():
+        # A batch's packets are read into memory together: groups of at most 8 MB.
+        for chunk in _by_size(group, SEND_BYTES):
+            sent += _send_batch(chunk)
     return sent
+
+
+SEND_BYTES = 8 * 1024 * 1024
+
+
+def _by_size(packets: Sequence[OutboxPacket], budget: int) -> list[list[OutboxPacket]]:
+    chunks: list[list[OutboxPacket]] = []
+    total = 0
+    for packet in packets:
+        size = packet.packet.size if packet.packet is not None else 0
+        if chunks and total + size <= budget:
+            chunks[-1].append(packet)
+            total += size
+        else:
+            chunks.append([packet])
+            total = size
+    return chunks
 
 
 def outbox_requeue(*, packet: OutboxPacket, actor: Any) -> OutboxPacket:

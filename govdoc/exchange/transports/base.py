@@ -69,6 +69,15 @@ class Acknowledgement:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One packet to hand over, for `send_all`."""
+
+    packet: bytes
+    to: Sequence[str]
+    kind: str
+
+
 class Transport(Protocol):
     """One way packets travel. Every call acts for one sending or receiving agency."""
 
@@ -103,3 +112,50 @@ def acknowledge_all(channel: Transport, *, organ_id: str, acks: Sequence[Acknowl
         channel.acknowledge(
             organ_id=organ_id, packet_id=ack.packet_id, done=ack.done, reason=ack.reason
         )
+
+
+def send_all(
+    channel: Transport, *, sender_organ_id: str, packets: Sequence[Outgoing]
+) -> list[str | TransportError]:
+    """Hand several packets over: in as few calls as the transport allows where it offers
+    `send_many(sender_organ_id=…, packets=…)` (the hub's `POST /packets/batch`), else one
+    by one. Each packet's outcome in order: its id on the far side, or why it was not taken
+    (a `PermanentTransportError`: refused for good; a `TransportError`: to be tried again).
+    A failure of a whole call (the far side unreachable) is raised."""
+    many = getattr(channel, "send_many", None)
+    if many is not None:
+        outcomes: list[str | TransportError] = many(
+            sender_organ_id=sender_organ_id, packets=packets
+        )
+        return outcomes
+    results: list[str | TransportError] = []
+    for item in packets:
+        try:
+            results.append(
+                channel.send(
+                    sender_organ_id=sender_organ_id, packet=item.packet, to=item.to, kind=item.kind
+                )
+            )
+        except TransportError as error:
+            results.append(error)
+    return results
+
+
+def get_all(channel: Transport, *, organ_id: str, packet_ids: Sequence[str]) -> dict[str, bytes]:
+    """Download several packets: in as few calls as the transport allows where it offers
+    `get_many(organ_id=…, packet_ids=…)` (the hub's `POST /packets/fetch`), else one by one.
+    The packets got, by id; one not got now (not there any more, left for later) is absent.
+    A failure before anything was got is raised; after, what was got is returned."""
+    many = getattr(channel, "get_many", None)
+    if many is not None:
+        got: dict[str, bytes] = many(organ_id=organ_id, packet_ids=packet_ids)
+        return got
+    result: dict[str, bytes] = {}
+    for packet_id in packet_ids:
+        try:
+            result[packet_id] = channel.get(organ_id=organ_id, packet_id=packet_id)
+        except TransportError:
+            if not result:
+                raise
+            break
+    return result

@@ -20,9 +20,11 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from govdoc.core import framed_body
 from govdoc.exchange.transports.base import (
     Acknowledgement,
     DirectoryEntry,
+    Outgoing,
     PermanentTransportError,
     ReceivedRef,
     SentStatus,
@@ -31,6 +33,11 @@ from govdoc.exchange.transports.base import (
 
 TIMEOUT = 60.0
 ACKS_PER_CALL = 500
+BATCH_ITEMS = 50
+"""Packets in one batch call (the hub's limit)."""
+BATCH_BYTES = 8 * 1024 * 1024
+"""Bytes of packets the client puts in one batch call (the hub takes up to 16 MB); a larger
+packet goes alone through `POST /packets`."""
 TokenFor = Callable[[str], str]
 _DISCONNECTED = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
 _connections = threading.local()
@@ -70,6 +77,8 @@ class HubTransport:
         self._host = parts.hostname or ""
         self._port = parts.port
         self._path = parts.path.rstrip("/")
+        self._no_batches = False
+        """The hub answered 404 to a batch call (an older hub): single calls from then on."""
 
     # --- the calls ---------------------------------------------------------------------------
 
@@ -86,6 +95,149 @@ class HubTransport:
             },
         )
         return str(json.loads(body)["id"])
+
+    def send_many(
+        self, *, sender_organ_id: str, packets: Sequence[Outgoing]
+    ) -> list[str | TransportError]:
+        """`POST /packets/batch`: the packets in calls of at most 50 and 8 MB (a larger
+        packet alone through `send`); each packet's id, or its own refusal, in order. A hub
+        without batches (404 on the call) is sent to packet by packet."""
+        outcomes: list[str | TransportError] = []
+        for group in _groups([len(item.packet) for item in packets]):
+            chosen = [packets[i] for i in group]
+            if len(chosen) == 1 or self._no_batches:
+                outcomes.extend(self._send_each(sender_organ_id, chosen))
+                continue
+            try:
+                outcomes.extend(self._send_batch(sender_organ_id, chosen))
+            except PermanentTransportError as error:
+                if error.code != "not_found":
+                    raise
+                self._no_batches = True
+                outcomes.extend(self._send_each(sender_organ_id, chosen))
+        return outcomes
+
+    def _send_each(
+        self, sender_organ_id: str, packets: Sequence[Outgoing]
+    ) -> list[str | TransportError]:
+        outcomes: list[str | TransportError] = []
+        for item in packets:
+            try:
+                outcomes.append(
+                    self.send(
+                        sender_organ_id=sender_organ_id,
+                        packet=item.packet,
+                        to=item.to,
+                        kind=item.kind,
+                    )
+                )
+            except TransportError as error:
+                outcomes.append(error)
+        return outcomes
+
+    def _send_batch(
+        self, sender_organ_id: str, packets: Sequence[Outgoing]
+    ) -> list[str | TransportError]:
+        manifest = {
+            "items": [
+                {"type": item.kind, "to": list(item.to), "size": len(item.packet)}
+                for item in packets
+            ]
+        }
+        body = self._call(
+            "POST",
+            "/api/v1/packets/batch",
+            organ_id=sender_organ_id,
+            data=framed_body.encode(manifest, [item.packet for item in packets]),
+            headers={"Content-Type": framed_body.CONTENT_TYPE},
+        )
+        items = json.loads(body).get("items", [])
+        if len(items) != len(packets):
+            raise TransportError("Trạm liên thông trả lời lô gói tin không đủ mục; sẽ gửi lại.")
+        outcomes: list[str | TransportError] = []
+        for item in items:
+            status = int(item.get("status") or 0)
+            if status in (200, 201) and item.get("id"):
+                outcomes.append(str(item["id"]))
+            elif status >= 500:
+                outcomes.append(TransportError(f"Trạm liên thông trả lời lỗi {status}."))
+            else:
+                code = {413: "too_large"}.get(status, "refused")
+                message = str(item.get("message") or "")[:500]
+                outcomes.append(
+                    PermanentTransportError(
+                        f"Trạm liên thông từ chối ({status}): {message}", code=code
+                    )
+                )
+        return outcomes
+
+    def get_many(self, *, organ_id: str, packet_ids: Sequence[str]) -> dict[str, bytes]:
+        """`POST /packets/fetch`: the packets in calls of at most 50 (the hub answers at most
+        16 MB a call and says which it left for later: asked for again at once); each checked
+        against its SHA-256. A packet the hub no longer has is left out. A hub without
+        batches (404 on the call) is asked packet by packet."""
+        got: dict[str, bytes] = {}
+        pending = list(dict.fromkeys(packet_ids))
+        while pending:
+            chunk, pending = pending[:BATCH_ITEMS], pending[BATCH_ITEMS:]
+            if self._no_batches or len(chunk) == 1:
+                got.update(self._get_each(organ_id, chunk))
+                continue
+            try:
+                answer = self._call(
+                    "POST",
+                    "/api/v1/packets/fetch",
+                    organ_id=organ_id,
+                    data=json.dumps({"ids": chunk}).encode(),
+                    headers={"Content-Type": "application/json"},
+                )
+            except PermanentTransportError as error:
+                if error.code != "not_found":
+                    raise
+                self._no_batches = True
+                got.update(self._get_each(organ_id, chunk))
+                continue
+            later = self._take(answer, got)
+            pending = later + pending
+        return got
+
+    def _take(self, answer: bytes, got: dict[str, bytes]) -> list[str]:
+        """The packets of a fetch answer into `got`; the ids left for later."""
+        try:
+            manifest, parts = framed_body.decode(answer)
+        except framed_body.FrameError as error:
+            raise TransportError(
+                f"Trạm liên thông trả lời không đúng khuôn dạng: {error}"
+            ) from None
+        later: list[str] = []
+        for item, data in zip(manifest["items"], parts, strict=True):
+            packet_id = str(item.get("id") or "")
+            if item.get("later"):
+                later.append(packet_id)
+            elif item.get("status") == 200:
+                if hashlib.sha256(data).hexdigest() != str(item.get("sha256") or "").lower():
+                    raise TransportError("Gói tin tải về bị hỏng (mã băm không khớp); sẽ tải lại.")
+                got[packet_id] = data
+        if later and len(later) == len(manifest["items"]):  # pragma: no cover - hub sends one
+            raise TransportError("Trạm liên thông không trả gói tin nào trong lô; sẽ tải lại.")
+        return later
+
+    def _get_each(self, organ_id: str, packet_ids: Sequence[str]) -> dict[str, bytes]:
+        got: dict[str, bytes] = {}
+        for packet_id in packet_ids:
+            try:
+                got[packet_id] = self.get(organ_id=organ_id, packet_id=packet_id)
+            except PermanentTransportError as error:
+                if error.code == "not_found":
+                    continue  # not there any more: nothing to keep
+                if not got:
+                    raise
+                break
+            except TransportError:
+                if not got:
+                    raise
+                break
+        return got
 
     def list_received(self, *, organ_id: str) -> list[ReceivedRef]:
         refs: list[ReceivedRef] = []
@@ -338,6 +490,23 @@ class HubTransport:
             return _Answer(error.code, reason, {}, body)
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
             raise TransportError(f"Không kết nối được trạm liên thông: {error}") from None
+
+
+def _groups(sizes: Sequence[int]) -> list[list[int]]:
+    """Indexes of packets in send order, grouped for batch calls (≤ 50 packets, ≤ 8 MB; a
+    larger packet alone)."""
+    groups: list[list[int]] = []
+    current: list[int] = []
+    total = 0
+    for index, size in enumerate(sizes):
+        if current and (len(current) >= BATCH_ITEMS or total + size > BATCH_BYTES):
+            groups.append(current)
+            current, total = [], 0
+        current.append(index)
+        total += size
+    if current:
+        groups.append(current)
+    return groups
 
 
 def _detail(body: bytes, reason: str) -> str:
