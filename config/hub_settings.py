@@ -61,6 +61,10 @@ def _sqlite(path: Path) -> dict[str, Any]:
 def _database(url: str) -> dict[str, Any]:
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql"}:
+        options: dict[str, Any] = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+        # Server-side binding and prepared statements, as the installation (ADR 0017).
+        binding = str(options.pop("server_side_binding", "true")).strip().lower()
+        options["server_side_binding"] = binding not in {"0", "false", "no", "off"}
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
@@ -69,7 +73,7 @@ def _database(url: str) -> dict[str, Any]:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": 60,
-            "OPTIONS": {k: v[0] for k, v in parse_qs(parsed.query).items()},
+            "OPTIONS": options,
         }
     if parsed.scheme == "sqlite":
         return _sqlite(Path(unquote(url.split("sqlite:///", 1)[1])))

@@ -47,7 +47,12 @@ def env_bool(name: str, default: bool) -> bool:
 def database_from_url(url: str) -> dict[str, Any]:
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql"}:
-        options = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+        options: dict[str, Any] = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+        # Parameters bound by the server, statements run often prepared once per connection
+        # (ADR 0017): PostgreSQL parses and plans a hot statement once, not every time.
+        # `?server_side_binding=false` for a pooler in transaction mode (PgBouncer < 1.21).
+        binding = str(options.pop("server_side_binding", "true")).strip().lower()
+        options["server_side_binding"] = binding not in {"0", "false", "no", "off"}
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),

@@ -31,6 +31,7 @@ from govdoc.exchange.hub.services import (
     _kept,
     _recipients,
     _size,
+    visible_packets,
 )
 from govdoc.exchange.hub.storage import (
     Readable,
@@ -280,9 +281,6 @@ class FetchItem:
     """Left out to keep the answer within its size: asked for again in a later call."""
 
 
-_VISIBLE = ("id", "uuid", "sender_id", "kind", "sha256", "size", "storage_name", "purged_at")
-
-
 def packets_fetch_many(*, agency: Agency, packet_uuids: Sequence[uuid.UUID]) -> list[FetchItem]:
     """The bytes of several packets for their sender or a recipient, as `packet_fetch` gives
     one: a packet the agency may not see is answered not found, a purged one gone. Packets
@@ -295,7 +293,7 @@ def packets_fetch_many(*, agency: Agency, packet_uuids: Sequence[uuid.UUID]) -> 
     if len(packet_uuids) > MAX_ITEMS:
         raise _too_many("tải về")
     items = [FetchItem(packet_uuid=u) for u in dict.fromkeys(packet_uuids)]
-    found = _visible_many(agency, [item.packet_uuid for item in items])
+    found = visible_packets(agency, [item.packet_uuid for item in items])
     budget = conf.max_batch_bytes()
     total = 0
     store = packet_store()
@@ -330,33 +328,6 @@ def packets_fetch_many(*, agency: Agency, packet_uuids: Sequence[uuid.UUID]) -> 
                 item.handle.close()
         raise
     return items
-
-
-def _visible_many(agency: Agency, packet_uuids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Packet]:
-    """The packets among these the agency sent or receives (one statement), each with the
-    caller's delivery status as `delivery_status` (None: the sender)."""
-    p, d, a = Packet, Delivery, Agency
-    placeholders = ", ".join(["%s"] * len(packet_uuids))
-    found = rows.rows(
-        f"SELECT {rows.columns(p, _VISIBLE, 'p')}, s.{rows.column(a, 'organ_id')}, "
-        f"(SELECT d.{rows.column(d, 'status')} FROM {rows.table(d)} d "
-        f"WHERE d.{rows.column(d, 'packet_id')} = p.{rows.column(p, 'id')} "
-        f"AND d.{rows.column(d, 'recipient_id')} = %s) "
-        f"FROM {rows.table(p)} p "
-        f"JOIN {rows.table(a)} s ON s.{rows.column(a, 'id')} = p.{rows.column(p, 'sender_id')} "
-        f"WHERE p.{rows.column(p, 'uuid')} IN ({placeholders})",
-        [agency.pk, *(rows.prep(p, "uuid", u) for u in packet_uuids)],
-    )
-    visible: dict[uuid.UUID, Packet] = {}
-    for row in found:
-        packet = rows.load(p, _VISIBLE, row[: len(_VISIBLE)])
-        packet.sender = rows.load(a, ("id", "organ_id"), (packet.sender_id, row[len(_VISIBLE)]))
-        status = row[len(_VISIBLE) + 1]
-        if packet.sender_id != agency.pk and status is None:
-            continue
-        packet.delivery_status = status  # type: ignore[attr-defined]
-        visible[packet.uuid] = packet
-    return visible
 
 
 def _mark_fetched_many(agency: Agency, packets: Sequence[Packet]) -> None:

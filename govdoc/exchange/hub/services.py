@@ -403,9 +403,18 @@ _VISIBLE = ("id", "uuid", "sender_id", "kind", "sha256", "size", "storage_name",
 
 
 def _visible_to(agency: Agency, packet_uuid: uuid.UUID) -> Packet:
-    """A packet the agency sent or receives; NotFound otherwise (the same for both). With the
-    caller's delivery status as `delivery_status` (None: not a recipient), in one statement."""
+    """A packet the agency sent or receives; NotFound otherwise (the same for both)."""
+    packet = visible_packets(agency, [packet_uuid]).get(packet_uuid)
+    if packet is None:
+        raise NotFound()
+    return packet
+
+
+def visible_packets(agency: Agency, packet_uuids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Packet]:
+    """The packets among these the agency sent or receives, in one statement, each with the
+    caller's delivery status as `delivery_status` (None: the sender, not a recipient)."""
     p, d, a = Packet, Delivery, Agency
+    placeholders = ", ".join(["%s"] * len(packet_uuids))
     found = rows.rows(
         f"SELECT {rows.columns(p, _VISIBLE, 'p')}, s.{rows.column(a, 'organ_id')}, "
         f"(SELECT d.{rows.column(d, 'status')} FROM {rows.table(d)} d "
@@ -413,19 +422,19 @@ def _visible_to(agency: Agency, packet_uuid: uuid.UUID) -> Packet:
         f"AND d.{rows.column(d, 'recipient_id')} = %s) "
         f"FROM {rows.table(p)} p "
         f"JOIN {rows.table(a)} s ON s.{rows.column(a, 'id')} = p.{rows.column(p, 'sender_id')} "
-        f"WHERE p.{rows.column(p, 'uuid')} = %s",
-        [agency.pk, rows.prep(p, "uuid", packet_uuid)],
+        f"WHERE p.{rows.column(p, 'uuid')} IN ({placeholders})",
+        [agency.pk, *(rows.prep(p, "uuid", u) for u in packet_uuids)],
     )
-    if not found:
-        raise NotFound()
-    row = found[0]
-    packet = rows.load(p, _VISIBLE, row[: len(_VISIBLE)])
-    packet.sender = rows.load(a, ("id", "organ_id"), (packet.sender_id, row[len(_VISIBLE)]))
-    status = row[len(_VISIBLE) + 1]
-    if packet.sender_id != agency.pk and status is None:
-        raise NotFound()
-    packet.delivery_status = status  # type: ignore[attr-defined]
-    return packet
+    visible: dict[uuid.UUID, Packet] = {}
+    for row in found:
+        packet = rows.load(p, _VISIBLE, row[: len(_VISIBLE)])
+        packet.sender = rows.load(a, ("id", "organ_id"), (packet.sender_id, row[len(_VISIBLE)]))
+        status = row[len(_VISIBLE) + 1]
+        if packet.sender_id != agency.pk and status is None:
+            continue
+        packet.delivery_status = status  # type: ignore[attr-defined]
+        visible[packet.uuid] = packet
+    return visible
 
 
 @dataclass(frozen=True)

@@ -70,9 +70,7 @@ def test_packets_are_sent_together_each_with_its_own_outcome(live_hub: HubTransp
     assert _calls("fetch_packets") == 1
 
 
-def test_packets_left_for_later_are_asked_for_again(
-    live_hub: HubTransport, settings: Any
-) -> None:
+def test_packets_left_for_later_are_asked_for_again(live_hub: HubTransport, settings: Any) -> None:
     # given three packets and a hub that answers at most one per call
     packets = [edxml(f"Tờ trình {i}") for i in range(3)]
     ids = send_all(

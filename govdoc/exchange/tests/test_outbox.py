@@ -23,6 +23,7 @@ from govdoc.exchange.services.outbox import (
 from govdoc.exchange.transports import registry
 from govdoc.exchange.transports.base import (
     DirectoryEntry,
+    Outgoing,
     PermanentTransportError,
     ReceivedRef,
     SentStatus,
@@ -161,3 +162,66 @@ def test_a_packet_put_back_to_wait_is_not_claimed_again_before_it_is_due(
     # then it was not tried a second time
     fresh.refresh_from_db()
     assert fresh.attempts == 1 and transport.sent == []
+
+
+@dataclass
+class Batching(Recording):
+    """A transport that takes several packets per call (as the hub's POST /packets/batch),
+    answering each with its own outcome."""
+
+    calls: list[int] = field(default_factory=list)
+    outcomes: list[str | TransportError] = field(default_factory=list)
+
+    def send_many(
+        self, *, sender_organ_id: str, packets: Sequence[Outgoing]
+    ) -> list[str | TransportError]:
+        self.calls.append(len(packets))
+        answers: list[str | TransportError] = []
+        for item in packets:
+            self.sent.append((sender_organ_id, item.packet, tuple(item.to), item.kind))
+            answers.append(self.outcomes.pop(0) if self.outcomes else f"far-{len(self.sent)}")
+        return answers
+
+
+@pytest.fixture
+def batching() -> Iterator[Batching]:
+    recording = Batching()
+    registry.register_transport("test", lambda: recording)
+    yield recording
+    registry._factories.pop("test", None)
+
+
+def test_due_packets_of_one_sender_go_together_each_with_its_own_outcome(
+    ministry: Agency, batching: Batching
+) -> None:
+    # given three due packets, the second to be refused and the third to fail for now
+    packets = [_queue(ministry, f"<edXML>{i}</edXML>".encode()) for i in range(3)]
+    batching.outcomes = [
+        "far-a",
+        PermanentTransportError("Cơ quan nhận không có trên trạm.", code="refused"),
+        TransportError("Trạm liên thông trả lời lỗi 503."),
+    ]
+    # when the worker sends what is due
+    assert outbox_send_due() == 1
+    # then the three went in one call, and each packet took its own outcome
+    assert batching.calls == [3]
+    sent, refused, later = (OutboxPacket.objects.get(pk=p.pk) for p in packets)
+    assert (sent.status, sent.external_id) == (OutboxStatus.SENT, "far-a")
+    assert refused.status == OutboxStatus.FAILED and refused.last_error.startswith("[refused]")
+    assert later.status == OutboxStatus.QUEUED and later.attempts == 1
+    assert [e.action for e in later.events.all()] == ["queue", "claim", "retry"]
+
+
+def test_the_hub_unreachable_for_a_batch_puts_every_packet_back_to_wait(
+    ministry: Agency, batching: Batching
+) -> None:
+    packets = [_queue(ministry, f"<edXML>{i}</edXML>".encode()) for i in range(2)]
+
+    def down(**_kwargs: object) -> list[str | TransportError]:
+        raise TransportError("Không kết nối được trạm liên thông.")
+
+    batching.send_many = down  # type: ignore[method-assign]
+    assert outbox_send_due() == 0
+    for packet in packets:
+        packet.refresh_from_db()
+        assert packet.status == OutboxStatus.QUEUED and "Không kết nối" in packet.last_error
