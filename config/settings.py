@@ -325,7 +325,7 @@ GOVDOC_EDXML_MAX_BYTES = int(env("EDXML_MAX_BYTES", str(50 * 1024 * 1024)))
 
 TASKS = {
     "default": {
-        "BACKEND": env("TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env("TASK_BACKEND", "govdoc.core.tasks_backend.DatabaseBackend"),
     }
 }
 

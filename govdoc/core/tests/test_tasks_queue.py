@@ -11,7 +11,8 @@ from django_tasks_db.models import DBTaskResult
 
 from govdoc.core.tasks_queue import enqueue_on_commit
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_QUEUE = {"default": {"BACKEND": "govdoc.core.tasks_backend.DatabaseBackend"}}
+LIBRARY_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 RAN: list[str] = []
@@ -67,3 +68,22 @@ def test_another_queue_hears_of_the_task_only_after_commit(settings: Any) -> Non
         enqueue_on_commit(_noted, "after")
         assert RAN == []
     assert RAN == ["after"]
+
+
+@pytest.mark.django_db
+def test_the_queue_row_is_the_one_the_library_writes(settings: Any) -> None:
+    # Given the same task queued through the library's backend and through govdoc's
+    settings.TASKS = LIBRARY_QUEUE
+    theirs = _noted.using(priority=5).enqueue("x").id
+    settings.TASKS = DATABASE_QUEUE
+    ours = _noted.using(priority=5).enqueue("x").id
+    # Then both rows hold the same values (but their ids and times), ready to run
+    fields = [
+        f.attname
+        for f in DBTaskResult._meta.concrete_fields
+        if f.attname not in {"id", "enqueued_at"}
+    ]
+    a, b = (DBTaskResult.objects.values(*fields).get(id=i) for i in (theirs, ours))
+    assert a == b
+    assert DBTaskResult.objects.get(id=ours).status == "READY"
+    assert DBTaskResult.objects.get(id=ours).enqueued_at is not None

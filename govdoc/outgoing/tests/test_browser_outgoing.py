@@ -36,9 +36,18 @@ pytestmark = [
     pytest.mark.skipif(not soffice_available(), reason="LibreOffice không có"),
 ]
 
-TODAY = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
+# 09:00 of the day the test runs, not a fixed date: the session's test certificates are valid
+# from a day before the real time, and the clock is not moved back before them.
+TODAY = dt.datetime.now(VIETNAM).replace(hour=9, minute=0, second=0, microsecond=0)
 SUBJECT = "Về việc đề nghị hướng dẫn thủ tục giao đất tại huyện Nghi Lộc"
 BODY = "Bộ Tài nguyên và Môi trường đề nghị Ủy ban nhân dân tỉnh thực hiện theo quy định."
+
+
+def _working_day(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:  # a due date falls on a working day
+        day += dt.timedelta(days=1)
+    return day
 
 
 def _expect(target: Any) -> Any:
@@ -86,7 +95,7 @@ def asked(
             AssigneeInput(
                 role=HandlingRole.LEAD,
                 person_id=personas["specialist"].pk,
-                due_date=dt.date(2026, 12, 4),
+                due_date=_working_day(TODAY.date() + dt.timedelta(days=3)),
             )
         ],
         actor=personas["leader"],
