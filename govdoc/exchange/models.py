@@ -44,6 +44,11 @@ class OutboxPacket(models.Model):
                 condition=Q(status="QUEUED"),
                 name="outbox_due",
             ),
+            # Every round of the worker looks for claims left by a dead worker: without it, a
+            # scan of the whole outbox (which only grows) each time.
+            models.Index(
+                fields=["claimed_at"], condition=Q(status="SENDING"), name="outbox_claimed"
+            ),
             models.Index(fields=["agency", "status", "-created_at"]),
             models.Index(fields=["subject_ref"]),
         ]
