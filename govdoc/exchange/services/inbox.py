@@ -172,12 +172,12 @@ def inbox_poll(*, agency: Agency, transport: str, apply: bool = True, batch: int
 
 
 ENDED = (InboxStatus.APPLIED, InboxStatus.REFUSED)
-DOWNLOAD_ITEMS = 20
+DOWNLOAD_ITEMS = 50
 DOWNLOAD_BYTES = 8 * 1024 * 1024
 
 
 def _download_chunks(refs: list[ReceivedRef]) -> list[list[ReceivedRef]]:
-    """The packets to download, in listing order, in groups fetched together (≤ 20 packets,
+    """The packets to download, in listing order, in groups fetched together (≤ 50 packets,
     ≤ 8 MB by the sizes listed): the bytes of a group are in memory at once."""
     chunks: list[list[ReceivedRef]] = []
     total = 0
