@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -142,11 +143,9 @@ def inbox_poll(*, agency: Agency, transport: str, apply: bool = True, batch: int
         except TransportError as error:
             logger.warning("inbox get %s…: %s", chunk[0].id, error)
             break
-        for ref in chunk:
-            data = got.get(ref.id)
-            if data is None:
-                continue  # not there any more, or left for the next round
-            packet = _keep(agency, transport, ref, data)
+        pairs = [(ref, got[ref.id]) for ref in chunk if ref.id in got]  # others: gone, later
+        kept_now = _keep_all(agency, transport, pairs)
+        for (ref, _data), packet in zip(pairs, kept_now, strict=True):
             new += 1
             if packet.external_id == ref.id:
                 continue
@@ -209,26 +208,43 @@ def _acknowledge(
         logger.warning("inbox ack %s: %s", packet_id, error)
 
 
+def _keep_all(
+    agency: Agency, transport: str, pairs: Sequence[tuple[ReceivedRef, bytes]]
+) -> list[InboxPacket]:
+    """The packets of one download kept in one transaction (one commit for the group); if
+    one of them was kept already (the same bytes under another id, or another poller at the
+    same moment), the group again packet by packet."""
+    try:
+        with transaction.atomic():
+            return [_kept_row(agency, transport, ref, data) for ref, data in pairs]
+    except IntegrityError:
+        return [_keep(agency, transport, ref, data) for ref, data in pairs]
+
+
+def _kept_row(agency: Agency, transport: str, ref: ReceivedRef, data: bytes) -> InboxPacket:
+    stored = store_bytes(data=data, kind=XML)
+    packet = sql_rows.save_new(
+        InboxPacket(
+            agency=agency,
+            transport=transport,
+            external_id=ref.id,
+            sha256=hashlib.sha256(data).hexdigest(),
+            packet=stored,
+            sender_organ_id=ref.sender_organ_id[:13],
+            received_at=timezone.now(),
+        )
+    )
+    packet_event(packet, "receive", "", InboxStatus.RECEIVED, f"{len(data)} byte")
+    return packet
+
+
 def _keep(agency: Agency, transport: str, ref: ReceivedRef, data: bytes) -> InboxPacket:
     """The packet's bytes kept before anything else (so nothing is lost); the same bytes
     under another id are the same packet."""
     digest = hashlib.sha256(data).hexdigest()
     try:
         with transaction.atomic():
-            stored = store_bytes(data=data, kind=XML)
-            packet = sql_rows.save_new(
-                InboxPacket(
-                    agency=agency,
-                    transport=transport,
-                    external_id=ref.id,
-                    sha256=digest,
-                    packet=stored,
-                    sender_organ_id=ref.sender_organ_id[:13],
-                    received_at=timezone.now(),
-                )
-            )
-            packet_event(packet, "receive", "", InboxStatus.RECEIVED, f"{len(data)} byte")
-            return packet
+            return _kept_row(agency, transport, ref, data)
     except IntegrityError:
         # The same bytes came before under another id (sent twice), or another poller kept
         # this one at the same moment: one packet.
