@@ -31,6 +31,7 @@ from govdoc.exchange.hub.services import (
     _kept,
     _recipients,
     _size,
+    insert_packets,
     visible_packets,
 )
 from govdoc.exchange.hub.storage import (
@@ -208,6 +209,7 @@ def _insert_all(
     with transaction.atomic():
         kept = _kept_many(sender, [item.staged.sha256 for item in new if item.staged])
         now = timezone.now()
+        fresh: list[tuple[Packet, list[Agency]]] = []
         for item in new:
             assert item.staged is not None and item.packet_uuid is not None
             existing = kept.get(item.staged.sha256)
@@ -225,7 +227,8 @@ def _insert_all(
                 changed_at=now,
             )
             if not careful:
-                item.packet, item.created = _insert_packet(packet, recipients[item.to or ""]), True
+                item.packet, item.created = packet, True
+                fresh.append((packet, recipients[item.to or ""]))
                 continue
             try:
                 with transaction.atomic():
@@ -235,6 +238,7 @@ def _insert_all(
                 item.packet = _kept(sender, item.staged.sha256)
                 if item.packet is None:  # pragma: no cover - the conflict's row is kept
                     raise
+        insert_packets(fresh)  # all of them in two statements
         for item in items:
             if item.error is None and item.staged is not None and item not in new:
                 first = first_of[item.staged.sha256]

@@ -363,32 +363,33 @@ def packet_send(
         store.discard(staged)
 
 
-_PACKET_WRITTEN = (
-    "uuid",
-    "sender_id",
-    "kind",
-    "sha256",
-    "size",
-    "storage_name",
-    "created_at",
-    "changed_at",
-)
-
-
 def _insert_packet(packet: Packet, recipients: Sequence[Agency]) -> Packet:
     """The packet's row and one waiting delivery per recipient: two INSERTs (`rows`)."""
-    packet.pk = rows.insert(Packet, {name: getattr(packet, name) for name in _PACKET_WRITTEN})
-    packet._state.adding = False
+    return insert_packets([(packet, recipients)])[0]
+
+
+DELIVERIES_PER_INSERT = 2000
+"""Rows of one INSERT of deliveries (5 parameters each: PostgreSQL takes 65,535 a statement)."""
+
+
+def insert_packets(packets: Sequence[tuple[Packet, Sequence[Agency]]]) -> list[Packet]:
+    """New packets and one waiting delivery per recipient of each, in one INSERT of the
+    packets and one of their deliveries (more for very many recipients)."""
+    made = [packet for packet, _recipients in packets]
+    rows.save_new_many(made)
     d = Delivery
     written = ("packet_id", "recipient_id", "status", "fetch_count", "reason")
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(recipients))
-    params: list[Any] = []
-    for agency in recipients:
-        params += [packet.pk, agency.pk, DeliveryStatus.WAITING.value, 0, ""]
-    rows.execute(
-        f"INSERT INTO {rows.table(d)} ({rows.columns(d, written)}) VALUES {values}", params
-    )
-    return packet
+    pairs = [(packet.pk, agency.pk) for packet, recipients in packets for agency in recipients]
+    for start in range(0, len(pairs), DELIVERIES_PER_INSERT):
+        chunk = pairs[start : start + DELIVERIES_PER_INSERT]
+        params: list[Any] = []
+        for packet_pk, agency_pk in chunk:
+            params += [packet_pk, agency_pk, DeliveryStatus.WAITING.value, 0, ""]
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+        rows.execute(
+            f"INSERT INTO {rows.table(d)} ({rows.columns(d, written)}) VALUES {values}", params
+        )
+    return made
 
 
 def _kept(sender: Agency, sha256: str) -> Packet | None:
@@ -578,13 +579,101 @@ def packet_ack_many(
         )
         for i, request in enumerate(requests)
     ]
-    results: list[tuple[uuid.UUID, AckResult | None]] = []
     with transaction.atomic(savepoint=False):
-        # Packets locked in one order (their uuid): two batches cannot wait on each other.
-        for packet_uuid, outcome, clean_reason in sorted(checked, key=lambda item: item[0]):
-            results.append((packet_uuid, _ack_one(agency, packet_uuid, outcome, clean_reason)))
-    order = {packet_uuid: i for i, (packet_uuid, _o, _r) in enumerate(checked)}
-    return sorted(results, key=lambda item: order[item[0]])
+        found = _ack_targets(agency, list(dict.fromkeys(u for u, _o, _r in checked)))
+        changed: dict[uuid.UUID, bool] = {}
+        now = timezone.now()
+        # One UPDATE per outcome and reason (a batch is mostly "done" without one).
+        groups: dict[tuple[str, str], list[Delivery]] = {}
+        for packet_uuid, outcome, clean_reason in checked:
+            delivery = found.get(packet_uuid)
+            if delivery is None or packet_uuid in changed:
+                continue
+            changed[packet_uuid] = delivery.status in OPEN_STATUSES
+            if changed[packet_uuid]:
+                groups.setdefault((outcome, clean_reason), []).append(delivery)
+        for (outcome, clean_reason), deliveries in groups.items():
+            _end_deliveries(deliveries, outcome, clean_reason, now)
+        _stamp_packets([d.packet_id for group in groups.values() for d in group], now)
+    results: list[tuple[uuid.UUID, AckResult | None]] = []
+    for packet_uuid, _outcome, _reason in checked:
+        delivery = found.get(packet_uuid)
+        results.append(
+            (
+                packet_uuid,
+                None
+                if delivery is None
+                else AckResult(delivery=delivery, changed=changed.pop(packet_uuid, False)),
+            )
+        )
+    return results
+
+
+def _ack_targets(agency: Agency, packet_uuids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Delivery]:
+    """The agency's deliveries of these packets, the packets row-locked in one order (their
+    uuid: two batches cannot wait on each other), in one statement."""
+    p, d = Packet, Delivery
+    lock = rows.for_update()
+    marks = ", ".join(["%s"] * len(packet_uuids))
+    found = rows.rows(
+        f"SELECT p.{rows.column(p, 'uuid')}, {rows.columns(d, _ACK_DELIVERY, 'd')} "
+        f"FROM {rows.table(p)} p JOIN {rows.table(d)} d "
+        f"ON d.{rows.column(d, 'packet_id')} = p.{rows.column(p, 'id')} "
+        f"AND d.{rows.column(d, 'recipient_id')} = %s "
+        f"WHERE p.{rows.column(p, 'uuid')} IN ({marks}) "
+        f"ORDER BY p.{rows.column(p, 'uuid')}{lock}{' OF p' if lock else ''}",
+        [agency.pk, *(rows.prep(p, "uuid", u) for u in packet_uuids)],
+    )
+    targets: dict[uuid.UUID, Delivery] = {}
+    for row in found:
+        delivery = rows.load(d, _ACK_DELIVERY, row[1:])
+        delivery.recipient = agency
+        packet_uuid = rows.converted(p, ("uuid",), row[:1])[0]
+        targets[packet_uuid] = delivery
+    return targets
+
+
+def _end_deliveries(deliveries: Sequence[Delivery], outcome: str, reason: str, now: Any) -> None:
+    """Open deliveries (under their packets' locks) end with `outcome`: one UPDATE."""
+    d = Delivery
+    status_column = rows.column(d, "status")
+    marks = ", ".join(["%s"] * len(deliveries))
+    opened = ", ".join(["%s"] * len(OPEN_STATUSES))
+    rows.execute(
+        f"UPDATE {rows.table(d)} SET {status_column} = %s, "
+        f"{rows.column(d, 'acknowledged_at')} = %s, {rows.column(d, 'reason')} = %s "
+        f"WHERE {rows.column(d, 'id')} IN ({marks}) AND {status_column} IN ({opened})",
+        [
+            outcome,
+            rows.prep(d, "acknowledged_at", now),
+            reason,
+            *(x.pk for x in deliveries),
+            *OPEN_STATUSES,
+        ],
+    )
+    for delivery in deliveries:
+        delivery.status, delivery.acknowledged_at, delivery.reason = outcome, now, reason
+
+
+def _stamp_packets(packet_pks: Sequence[int], now: Any) -> None:
+    """The packets whose delivery just ended changed now; those with no open delivery left
+    are complete (the retention clock): one UPDATE."""
+    if not packet_pks:
+        return
+    p, d = Packet, Delivery
+    status_column = rows.column(d, "status")
+    completed = rows.column(p, "completed_at")
+    stamp = rows.prep(p, "completed_at", now)
+    opened = ", ".join(["%s"] * len(OPEN_STATUSES))
+    marks = ", ".join(["%s"] * len(packet_pks))
+    rows.execute(
+        f"UPDATE {rows.table(p)} SET {rows.column(p, 'changed_at')} = %s, "
+        f"{completed} = CASE WHEN EXISTS (SELECT 1 FROM {rows.table(d)} o "
+        f"WHERE o.{rows.column(d, 'packet_id')} = {rows.table(p)}.{rows.column(p, 'id')} "
+        f"AND o.{status_column} IN ({opened})) THEN {completed} ELSE %s END "
+        f"WHERE {rows.column(p, 'id')} IN ({marks})",
+        [rows.prep(p, "changed_at", now), *OPEN_STATUSES, stamp, *packet_pks],
+    )
 
 
 _ACK_DELIVERY = ("id", "packet_id", "recipient_id", "status", "acknowledged_at", "reason")

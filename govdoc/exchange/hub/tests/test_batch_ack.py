@@ -108,3 +108,37 @@ def test_more_than_the_cap_is_refused(sender: Member, recipient: Member) -> None
     answer = _acks(recipient, items)
     assert answer.status_code == 400
     assert answer.json()["fields"] == {"items": "Mỗi lần xác nhận tối đa 500 gói tin."}
+
+
+def test_a_packet_for_several_agencies_completes_when_the_last_acknowledges(
+    sender: Member, recipient: Member, outsider: Member
+) -> None:
+    # given two packets for both the recipient and another agency
+    ids = [
+        str(
+            send(
+                sender, edxml(f"Gửi hai nơi {i}"), to=f"{recipient.organ_id},{outsider.organ_id}"
+            ).json()["id"]
+        )
+        for i in range(2)
+    ]
+    # when the recipient acknowledges both, one of them twice in the same call
+    body = _acks(
+        recipient,
+        [
+            {"id": ids[0], "status": "done"},
+            {"id": ids[1], "status": "done"},
+            {"id": ids[0], "status": "fail", "reason": "lần hai"},
+        ],
+    ).json()
+    # then its deliveries end (the first answer wins), the packets are not complete yet
+    assert [(i["status"], i["changed"]) for i in body["items"]] == [
+        ("done", True),
+        ("done", True),
+        ("done", False),
+    ]
+    assert Packet.objects.filter(completed_at__isnull=True).count() == 2
+    # and when the other agency acknowledges them too, both are complete
+    _acks(outsider, [{"id": i, "status": "done"} for i in ids])
+    assert not Packet.objects.filter(completed_at__isnull=True).exists()
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.DONE}
