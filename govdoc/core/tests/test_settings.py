@@ -15,7 +15,13 @@ def test_postgres_url_is_parsed() -> None:
         "db.example",
         "5433",
     )
-    assert db["OPTIONS"] == {"sslmode": "require"}
+    # parameters bound by the server (prepared statements, ADR 0017) unless turned off
+    assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": True}
+
+
+def test_server_side_binding_can_be_turned_off_for_a_pooler() -> None:
+    db = database_from_url("postgres://gov@db.example/govdoc?server_side_binding=false")
+    assert db["OPTIONS"] == {"server_side_binding": False}
 
 
 def test_sqlite_url_uses_immediate_transactions() -> None:
