@@ -2,7 +2,7 @@
 100 KB attachment, from queueing at A to applied in B's electronic inbox.
 
     .venv/bin/python benchmarks/bench_exchange.py [--n 5000] [--size 102400]
-        [--producers 1] [--senders 1] [--appliers 2] [--batch 20] [--backlog 40]
+        [--producers 1] [--senders 1] [--appliers 2] [--batch 50] [--backlog 40]
         [--hub-workers 2] [--hub-threads 4] [--template] [--profile]
 
 Set-up (each run starts from nothing):
@@ -223,9 +223,33 @@ def _postgres_cpu() -> dict[int, float]:
     return found
 
 
-def _postgres_delta(before: dict[int, float]) -> float:
-    """CPU the benchmark's backends used since `before` (a backend that ended is missed)."""
-    return sum(cpu - before.get(pid, 0.0) for pid, cpu in _postgres_cpu().items())
+class _PostgresSampler:
+    """The benchmark's backends' CPU, read every half second while the roles run: a role's
+    backend ends with the role, before the run's end, and would be missed by one reading
+    at the end (as it was before 2026-12-03: "postgresql" then counted only the hub's)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.before = _postgres_cpu()
+        self.seen = dict(self.before)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self._read()
+
+    def _read(self) -> None:
+        for pid, cpu in _postgres_cpu().items():
+            self.seen[pid] = max(cpu, self.seen.get(pid, 0.0))
+
+    def used(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        self._read()
+        return sum(cpu - self.before.get(pid, 0.0) for pid, cpu in self.seen.items())
 
 
 def _machine_busy() -> tuple[float, float]:
@@ -624,7 +648,7 @@ def main() -> None:
         default=2,
         help="processes applying B's kept packets (0: the poller applies them itself)",
     )
-    parser.add_argument("--batch", type=int, default=20, help="packets per applier transaction")
+    parser.add_argument("--batch", type=int, default=50, help="packets per applier transaction")
     parser.add_argument(
         "--idle", type=float, default=0.2, help="seconds a sender or applier waits when idle"
     )
@@ -681,14 +705,14 @@ def main() -> None:
             process.start()
         for _ in processes:
             ready.acquire()
-        hub_cpu0, pg_cpu0, busy0 = hub.cpu_seconds(), _postgres_cpu(), _machine_busy()
+        hub_cpu0, pg_sampler, busy0 = hub.cpu_seconds(), _PostgresSampler(), _machine_busy()
         start = time.time()
         go.set()
         results = _collect(processes, out)
         elapsed = max(r.get("finished_at", 0.0) for r in results) - start
         hub_cpu, pg_cpu, busy1 = (
             hub.cpu_seconds() - hub_cpu0,
-            _postgres_delta(pg_cpu0),
+            pg_sampler.used(),
             _machine_busy(),
         )
         ok, lines, latencies, first, last = checks(args.n)

@@ -100,7 +100,7 @@ def _move(packet: InboxPacket, action: str, **changes: object) -> bool:
     return True
 
 
-BATCH = 20
+BATCH = 50
 """Packets an applier claims and applies in one transaction (each in its own savepoint)."""
 
 
