@@ -553,10 +553,15 @@ def packet_ack(*, agency: Agency, packet_uuid: uuid.UUID, status: str, reason: s
     outcome, clean_reason = _ack_outcome(status, reason)
     # savepoint=False: inside the API call's transaction, a refusal rolls the call back.
     with transaction.atomic(savepoint=False):
-        result = _ack_one(agency, packet_uuid, outcome, clean_reason)
-    if result is None:
-        raise NotFound()
-    return result
+        delivery = _ack_targets(agency, [packet_uuid]).get(packet_uuid)
+        if delivery is None:
+            raise NotFound()
+        changed = delivery.status in OPEN_STATUSES
+        if changed:
+            now = timezone.now()
+            _end_deliveries([delivery], outcome, clean_reason, now)
+            _stamp_packets([delivery.packet_id], now)
+    return AckResult(delivery=delivery, changed=changed)
 
 
 def packet_ack_many(
@@ -677,49 +682,3 @@ def _stamp_packets(packet_pks: Sequence[int], now: Any) -> None:
 
 
 _ACK_DELIVERY = ("id", "packet_id", "recipient_id", "status", "acknowledged_at", "reason")
-
-
-def _ack_one(agency: Agency, packet_uuid: uuid.UUID, outcome: str, reason: str) -> AckResult | None:
-    """One acknowledgement under the packet's row lock (call inside a transaction); None when
-    the packet is not one the agency receives. In SQL (`rows`): 3 statements."""
-    p, d = Packet, Delivery
-    lock = rows.for_update()
-    found = rows.rows(
-        f"SELECT p.{rows.column(p, 'id')}, {rows.columns(d, _ACK_DELIVERY, 'd')} "
-        f"FROM {rows.table(p)} p JOIN {rows.table(d)} d "
-        f"ON d.{rows.column(d, 'packet_id')} = p.{rows.column(p, 'id')} "
-        f"AND d.{rows.column(d, 'recipient_id')} = %s "
-        f"WHERE p.{rows.column(p, 'uuid')} = %s{lock}{' OF p' if lock else ''}",
-        [agency.pk, rows.prep(p, "uuid", packet_uuid)],
-    )
-    if not found:
-        return None
-    delivery = rows.load(d, _ACK_DELIVERY, found[0][1:])
-    delivery.recipient = agency
-    if delivery.status not in OPEN_STATUSES:
-        return AckResult(delivery=delivery, changed=False)
-    now = timezone.now()
-    status_column = rows.column(d, "status")
-    open_placeholders = ", ".join(["%s"] * len(OPEN_STATUSES))
-    updated = rows.execute(
-        f"UPDATE {rows.table(d)} SET {status_column} = %s, "
-        f"{rows.column(d, 'acknowledged_at')} = %s, {rows.column(d, 'reason')} = %s "
-        f"WHERE {rows.column(d, 'id')} = %s AND {status_column} IN ({open_placeholders})",
-        [outcome, rows.prep(d, "acknowledged_at", now), reason, delivery.pk, *OPEN_STATUSES],
-    )
-    if not updated:  # pragma: no cover - the packet's lock keeps the delivery ours
-        return AckResult(delivery=delivery, changed=False)
-    delivery.status, delivery.acknowledged_at, delivery.reason = outcome, now, reason
-    # The acknowledgement that closes the last open delivery stamps completed_at (the
-    # retention clock): one UPDATE, the check in it.
-    completed = rows.column(p, "completed_at")
-    stamp = rows.prep(p, "completed_at", now)
-    rows.execute(
-        f"UPDATE {rows.table(p)} SET {rows.column(p, 'changed_at')} = %s, "
-        f"{completed} = CASE WHEN EXISTS (SELECT 1 FROM {rows.table(d)} o "
-        f"WHERE o.{rows.column(d, 'packet_id')} = %s AND o.{status_column} "
-        f"IN ({open_placeholders})) THEN {completed} ELSE %s END "
-        f"WHERE {rows.column(p, 'id')} = %s",
-        [stamp, delivery.packet_id, *OPEN_STATUSES, stamp, delivery.packet_id],
-    )
-    return AckResult(delivery=delivery, changed=True)
